@@ -1,0 +1,3 @@
+"""AcuJournal: the treatment journal for acupuncturists."""
+
+__version__ = "0.1.0"

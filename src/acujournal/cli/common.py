@@ -1,0 +1,42 @@
+"""What every command-line subcommand shares: the error type and database options."""
+
+from __future__ import annotations
+
+import argparse
+
+from acujournal.storage.db import Database, DatabaseOpenError, database_url, open_database
+
+
+class CliError(Exception):
+    """An expected problem (bad file, missing database, wrong argument).
+
+    The message is printed to stderr as one sentence and the program exits with ``exit_code``;
+    no traceback is shown for these.
+    """
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def add_database_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--db PATH`` and ``--database-url URL`` to a subcommand."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--db", metavar="PATH", help="SQLite database file to use")
+    group.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="SQLAlchemy database URL, for example postgresql+psycopg://user@host/clinic",
+    )
+
+
+def open_journal(args: argparse.Namespace, *, create: bool = False) -> Database:
+    """Open the database named by ``--db``/``--database-url`` (or the default one).
+
+    Expected problems (no such file, not a database, server unreachable) become a CliError.
+    """
+    try:
+        url = database_url(getattr(args, "db", None), getattr(args, "database_url", None))
+        return open_database(url, create=create)
+    except DatabaseOpenError as error:
+        raise CliError(str(error)) from error

@@ -1,0 +1,296 @@
+"""The journal repository: queries and writes, handing back domain objects or plain rows.
+
+A repository works inside one SQLAlchemy session that the unit of work opens and commits; it
+never commits by itself. Nothing it returns is a live ORM object.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from acujournal.domain.model import (
+    Case,
+    OutcomeMeasurement,
+    Patient,
+    Practitioner,
+    Protocol,
+    TreatmentSession,
+)
+from acujournal.storage import mapping
+from acujournal.storage.models import (
+    AdverseEventRow,
+    AmendmentRow,
+    Base,
+    CaseRow,
+    MeasurementRow,
+    NeedleRow,
+    PatientRow,
+    PractitionerRow,
+    ProtocolRow,
+    SessionRow,
+)
+
+RowT = TypeVar("RowT", bound=Base)
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSummary:
+    """What the patient list shows: enough to find someone, nothing more."""
+
+    id: uuid.UUID
+    name: str
+    birth_date: date | None
+    phone: str
+    archived: bool
+    last_visit_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """One line of a patient's session history."""
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    started_at: datetime
+    time_zone: str
+    practitioner_name: str
+    status: str
+    points: tuple[str, ...]
+    pain_before_back: int | None
+    pain_before_leg: int | None
+    pain_after_back: int | None
+    pain_after_leg: int | None
+
+
+class NotFoundError(LookupError):
+    """The record asked for does not exist (the message names what and which)."""
+
+
+class JournalRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # Bulk path -----------------------------------------------------------------------------
+    def bulk_insert(self, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+        """Insert many rows with one executemany (no ORM bookkeeping)."""
+        if rows:
+            self.session.execute(insert(model), list(rows))
+
+    # Practitioners -------------------------------------------------------------------------
+    def add_practitioner(self, practitioner: Practitioner) -> None:
+        self.session.add(PractitionerRow(**mapping.practitioner_values(practitioner)))
+
+    def practitioners(self) -> list[Practitioner]:
+        rows = self.session.scalars(select(PractitionerRow).order_by(PractitionerRow.name))
+        return [mapping.practitioner_from_row(r) for r in rows]
+
+    def get_practitioner(self, practitioner_id: uuid.UUID) -> Practitioner:
+        return mapping.practitioner_from_row(self._get(PractitionerRow, practitioner_id))
+
+    # Patients ------------------------------------------------------------------------------
+    def add_patient(self, patient: Patient, created_at: datetime) -> None:
+        values = mapping.patient_values(patient)
+        self.session.add(PatientRow(**values, created_at=created_at))
+
+    def get_patient(self, patient_id: uuid.UUID) -> Patient:
+        return mapping.patient_from_row(self._get(PatientRow, patient_id))
+
+    def update_patient(self, patient: Patient) -> None:
+        row = self._get(PatientRow, patient.id)
+        for key, value in mapping.patient_values(patient).items():
+            setattr(row, key, value)
+
+    def patient_summaries(self, include_archived: bool = False) -> list[PatientSummary]:
+        """Every patient, most recently seen first, then by name."""
+        query = select(
+            PatientRow.id,
+            PatientRow.name,
+            PatientRow.birth_date,
+            PatientRow.phone,
+            PatientRow.archived,
+            PatientRow.last_visit_at,
+        ).order_by(PatientRow.last_visit_at.desc().nulls_last(), PatientRow.name)
+        if not include_archived:
+            query = query.where(PatientRow.archived.is_(False))
+        return [PatientSummary(*row) for row in self.session.execute(query)]
+
+    def touch_last_visit(self, patient_id: uuid.UUID, moment: datetime) -> None:
+        row = self._get(PatientRow, patient_id)
+        if row.last_visit_at is None or row.last_visit_at < moment:
+            row.last_visit_at = moment
+
+    # Cases ---------------------------------------------------------------------------------
+    def add_case(self, case: Case) -> None:
+        self.session.add(CaseRow(**mapping.case_values(case)))
+
+    def get_case(self, case_id: uuid.UUID) -> Case:
+        return mapping.case_from_row(self._get(CaseRow, case_id))
+
+    def cases_of_patient(self, patient_id: uuid.UUID) -> list[Case]:
+        rows = self.session.scalars(
+            select(CaseRow)
+            .where(CaseRow.patient_id == patient_id)
+            .order_by(CaseRow.opened_on.desc().nulls_last())
+        )
+        return [mapping.case_from_row(r) for r in rows]
+
+    def patient_id_of_case(self, case_id: uuid.UUID) -> uuid.UUID:
+        return self._get(CaseRow, case_id).patient_id
+
+    # Sessions ------------------------------------------------------------------------------
+    def get_session(self, session_id: uuid.UUID) -> TreatmentSession:
+        return mapping.session_from_row(self._get(SessionRow, session_id))
+
+    def find_session(self, session_id: uuid.UUID) -> TreatmentSession | None:
+        row = self.session.get(SessionRow, session_id)
+        return mapping.session_from_row(row) if row is not None else None
+
+    def save_session(self, record: TreatmentSession) -> None:
+        """Insert a session or replace a stored one, children included."""
+        row = self.session.get(SessionRow, record.id)
+        if row is None:
+            row = SessionRow(**mapping.session_values(record))
+            self.session.add(row)
+        else:
+            for key, value in mapping.session_values(record).items():
+                setattr(row, key, value)
+        row.needles = [
+            NeedleRow(**mapping.needle_values(record.id, i, n))
+            for i, n in enumerate(record.needles)
+        ]
+        row.adverse_events = [
+            AdverseEventRow(**mapping.adverse_event_values(record.id, e))
+            for e in record.adverse_events
+        ]
+        row.amendments = [
+            AmendmentRow(**mapping.amendment_values(record.id, a)) for a in record.amendments
+        ]
+
+    def delete_session(self, session_id: uuid.UUID) -> None:
+        self.session.delete(self._get(SessionRow, session_id))
+
+    def latest_session(
+        self, *, case_id: uuid.UUID | None = None, patient_id: uuid.UUID | None = None
+    ) -> TreatmentSession | None:
+        """The most recent session of a case, or of any case of a patient."""
+        query = select(SessionRow).order_by(SessionRow.started_at.desc()).limit(1)
+        if case_id is not None:
+            query = query.where(SessionRow.case_id == case_id)
+        if patient_id is not None:
+            query = query.join(CaseRow).where(CaseRow.patient_id == patient_id)
+        row = self.session.scalars(query).first()
+        return mapping.session_from_row(row) if row is not None else None
+
+    def sessions_of_case(self, case_id: uuid.UUID) -> list[TreatmentSession]:
+        rows = self.session.scalars(
+            select(SessionRow).where(SessionRow.case_id == case_id).order_by(SessionRow.started_at)
+        )
+        return [mapping.session_from_row(r) for r in rows]
+
+    def session_history(self, patient_id: uuid.UUID) -> list[SessionSummary]:
+        """A patient's sessions, newest first, with the points of each (two queries in all)."""
+        rows = self.session.execute(
+            select(
+                SessionRow.id,
+                SessionRow.case_id,
+                SessionRow.started_at,
+                SessionRow.time_zone,
+                PractitionerRow.name,
+                SessionRow.status,
+                SessionRow.pain_before_back,
+                SessionRow.pain_before_leg,
+                SessionRow.pain_after_back,
+                SessionRow.pain_after_leg,
+            )
+            .join(CaseRow, SessionRow.case_id == CaseRow.id)
+            .join(PractitionerRow, SessionRow.practitioner_id == PractitionerRow.id)
+            .where(CaseRow.patient_id == patient_id)
+            .order_by(SessionRow.started_at.desc())
+        ).all()
+        points: dict[uuid.UUID, list[str]] = {}
+        needle_rows = self.session.execute(
+            select(NeedleRow.session_id, NeedleRow.point, NeedleRow.spinal_level)
+            .join(SessionRow, NeedleRow.session_id == SessionRow.id)
+            .join(CaseRow, SessionRow.case_id == CaseRow.id)
+            .where(CaseRow.patient_id == patient_id)
+            .order_by(NeedleRow.session_id, NeedleRow.position)
+        )
+        for session_id, point, level in needle_rows:
+            points.setdefault(session_id, []).append(f"{point} {level}" if level else point)
+        return [
+            SessionSummary(
+                id=r[0],
+                case_id=r[1],
+                started_at=r[2],
+                time_zone=r[3],
+                practitioner_name=r[4],
+                status=r[5],
+                points=tuple(points.get(r[0], ())),
+                pain_before_back=r[6],
+                pain_before_leg=r[7],
+                pain_after_back=r[8],
+                pain_after_leg=r[9],
+            )
+            for r in rows
+        ]
+
+    # Protocols -----------------------------------------------------------------------------
+    def add_protocol(self, protocol: Protocol) -> None:
+        self.session.add(ProtocolRow(**mapping.protocol_values(protocol)))
+
+    def get_protocol(self, protocol_id: uuid.UUID) -> Protocol:
+        return mapping.protocol_from_row(self._get(ProtocolRow, protocol_id))
+
+    def current_protocols(self) -> list[Protocol]:
+        """The newest version of every protocol, by name."""
+        newest = (
+            select(ProtocolRow.family_id, func.max(ProtocolRow.version).label("version"))
+            .group_by(ProtocolRow.family_id)
+            .subquery()
+        )
+        rows = self.session.scalars(
+            select(ProtocolRow)
+            .join(
+                newest,
+                (ProtocolRow.family_id == newest.c.family_id)
+                & (ProtocolRow.version == newest.c.version),
+            )
+            .order_by(ProtocolRow.name)
+        )
+        return [mapping.protocol_from_row(r) for r in rows]
+
+    # Measurements --------------------------------------------------------------------------
+    def add_measurement(self, measurement: OutcomeMeasurement) -> None:
+        self.session.add(MeasurementRow(**mapping.measurement_values(measurement)))
+
+    def measurements_of_case(self, case_id: uuid.UUID) -> list[OutcomeMeasurement]:
+        rows = self.session.scalars(
+            select(MeasurementRow)
+            .where(MeasurementRow.case_id == case_id)
+            .order_by(MeasurementRow.taken_at)
+        )
+        return [mapping.measurement_from_row(r) for r in rows]
+
+    # Helpers -------------------------------------------------------------------------------
+    def existing_ids(self, model: type[Base], ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of ``ids`` are already stored in ``model``'s table (for idempotent imports)."""
+        wanted = list(ids)
+        found: set[uuid.UUID] = set()
+        id_column = model.__table__.c.id
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(self.session.scalars(select(id_column).where(id_column.in_(chunk))))
+        return found
+
+    def _get(self, model: type[RowT], key: uuid.UUID) -> RowT:
+        row = self.session.get(model, key)
+        if row is None:
+            raise NotFoundError(f"No {model.__tablename__[:-1]} with id {key}.")
+        return row

@@ -1,0 +1,51 @@
+"""Starting the app: no display, a demo clinic on first start, timing start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from acujournal.services.patients import list_patients
+from acujournal.storage.db import database_url, open_database
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "acujournal", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )
+
+
+def test_without_a_display_the_app_says_so_in_one_sentence(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = _run(["--db", str(tmp_path / "j.sqlite3")], env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "needs a graphical display" in lines[0]
+    assert "xvfb-run" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_first_start_opens_a_demo_clinic_kept_apart_from_the_journal(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ACUJOURNAL_DATA_DIR=str(tmp_path))
+    result = _run(["--quit-after-load"], env)
+    assert result.returncode == 0, result.stderr
+    demo = tmp_path / "demo-clinic.sqlite3"
+    assert demo.exists()
+    assert not (tmp_path / "journal.sqlite3").exists()
+    db = open_database(database_url(demo))
+    try:
+        assert len(list_patients(db)) > 10
+    finally:
+        db.dispose()

@@ -1,0 +1,112 @@
+"""The main window shows the journal's patients and finds them forgivingly."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from acujournal.services.sessions import record_session
+from acujournal.storage.db import Database
+from acujournal.storage.repository import PatientSummary, SessionSummary
+from acujournal.ui.history_model import SessionHistoryModel
+from acujournal.ui.main_window import MainWindow
+from acujournal.ui.patient_list_model import PatientFilterModel, PatientListModel
+from tests.builders import make_journal, make_session
+
+
+def _summary(name: str, phone: str = "", born: date | None = None) -> PatientSummary:
+    from acujournal.domain.model import new_id
+
+    return PatientSummary(new_id(), name, born, phone, False, None)
+
+
+def test_patient_models_pass_the_model_tester(qtmodeltester: ModelTester) -> None:
+    model = PatientListModel()
+    model.set_patients([_summary("Åse Bjørnstad", "+47 912 34 567"), _summary("José Núñez")])
+    qtmodeltester.check(model)
+    proxy = PatientFilterModel()
+    proxy.setSourceModel(model)
+    proxy.set_query("jose")
+    qtmodeltester.check(proxy)
+
+
+def test_history_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
+    from acujournal.domain.model import new_id
+
+    model = SessionHistoryModel()
+    model.set_sessions(
+        [
+            SessionSummary(
+                new_id(),
+                new_id(),
+                datetime(2026, 3, 29, 7, tzinfo=UTC),
+                "Europe/Oslo",
+                "Dr Lin",
+                "signed",
+                ("BL40", "EX-B2 L4"),
+                6,
+                7,
+                3,
+                4,
+            )
+        ]
+    )
+    qtmodeltester.check(model)
+    # 07:00 UTC on the day summer time starts is 09:00 in Oslo.
+    assert model.index(0, model.DATE).data() == "2026-03-29 09:00"
+    assert model.index(0, model.BACK).data() == "6 → 3"
+
+
+def _visible_names(window: MainWindow) -> list[str]:
+    model = window.filtered
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def test_window_lists_patients_and_search_forgives_accents_and_case(
+    qtbot: QtBot, db: Database
+) -> None:
+    make_journal(db, "Åse Bjørnstad")
+    make_journal(db, "José Núñez")
+    make_journal(db, "Mark Olsen")
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    assert sorted(_visible_names(window)) == ["José Núñez", "Mark Olsen", "Åse Bjørnstad"]
+
+    qtbot.keyClicks(window.search, "ASE bjor")
+    assert _visible_names(window) == ["Åse Bjørnstad"]
+    window.search.clear()
+    qtbot.keyClicks(window.search, "nunez")
+    assert _visible_names(window) == ["José Núñez"]
+    window.search.clear()
+    qtbot.keyClicks(window.search, "91234")
+    assert _visible_names(window) == ["Åse Bjørnstad", "José Núñez", "Mark Olsen"]
+    window.search.clear()
+    qtbot.keyClicks(window.search, "1968-04")
+    assert len(_visible_names(window)) == 3
+
+
+def test_choosing_a_patient_shows_their_history(qtbot: QtBot, db: Database) -> None:
+    journal = make_journal(db)
+    record_session(db, make_session(journal))
+    record_session(db, make_session(journal, days_later=7, pain_before=5, pain_after=2))
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.select_patient(journal.patient.id)
+    assert window.patient_title.text() == "Åse Bjørnstad"
+    assert window.history.rowCount() == 2
+    assert window.history.index(0, window.history.BACK).data() == "5 → 2"
+    assert "BL23" in window.history.index(0, window.history.POINTS).data()
+
+
+def test_find_shortcut_focuses_the_search(qtbot: QtBot, db: Database) -> None:
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.patient_view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus()
