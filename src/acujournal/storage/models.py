@@ -244,3 +244,31 @@ class MeasurementRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[CaseRow] = relationship(back_populates="measurements")
+
+
+class EditorDraftRow(Base):
+    """The session editor's unsaved state, written on every edit.
+
+    It holds whatever the practitioner has typed so far, valid or not, as JSON, so a crash or
+    power cut mid-entry loses nothing: the next start offers it back. It is removed when the
+    session is saved or the practitioner discards it.
+    """
+
+    __tablename__ = "editor_drafts"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)
+    updated_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]]
+
+
+class SettingRow(Base):
+    """Clinic-wide settings (clinic name and address, caution depths, text snippets...).
+
+    One JSON value per key, so a new setting needs no migration.
+    """
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

@@ -1,4 +1,4 @@
-"""initial schema
+"""Initial schema: the journal, editor drafts and clinic settings.
 
 Revision ID: 0001
 Revises:
@@ -66,6 +66,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_protocols_family_id"), ["family_id"], unique=False)
 
     op.create_table(
+        "settings",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_settings")),
+    )
+    op.create_table(
         "cases",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("patient_id", sa.Uuid(), nullable=False),
@@ -88,6 +94,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cases_patient_id"), ["patient_id"], unique=False)
+
+    op.create_table(
+        "editor_drafts",
+        sa.Column("session_id", sa.Uuid(), nullable=False),
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_editor_drafts_patient_id_patients")
+        ),
+        sa.PrimaryKeyConstraint("session_id", name=op.f("pk_editor_drafts")),
+    )
+    with op.batch_alter_table("editor_drafts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_editor_drafts_patient_id"), ["patient_id"], unique=False
+        )
 
     op.create_table(
         "sessions",
@@ -254,10 +276,15 @@ def downgrade() -> None:
         batch_op.drop_index("ix_sessions_case_started")
 
     op.drop_table("sessions")
+    with op.batch_alter_table("editor_drafts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_editor_drafts_patient_id"))
+
+    op.drop_table("editor_drafts")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cases_patient_id"))
 
     op.drop_table("cases")
+    op.drop_table("settings")
     with op.batch_alter_table("protocols", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_protocols_family_id"))
 
