@@ -48,8 +48,10 @@ def choose_database(args: argparse.Namespace) -> tuple[str | None, str | None, b
     it exists; a first start opens a generated demo clinic kept in its own file, so example
     patients never mix with real ones.
     """
-    if args.db or args.database_url:
-        return args.db, args.database_url, False
+    db_path = getattr(args, "db", None)
+    url = getattr(args, "database_url", None)
+    if db_path or url:
+        return db_path, url, False
     if default_database_path().exists():
         return str(default_database_path()), None, False
     return str(demo_database_path()), None, True

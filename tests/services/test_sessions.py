@@ -120,15 +120,19 @@ def test_history_is_newest_first_with_points(db: Database) -> None:
 def test_concurrent_edits_are_detected_by_the_version_column(db: Database) -> None:
     journal = make_journal(db)
     session = record_session(db, make_session(journal))
-    with db.sessions() as first, db.sessions() as second:
-        row_a = first.get(SessionRow, session.id)
-        row_b = second.get(SessionRow, session.id)
-        assert row_a is not None
-        assert row_b is not None
-        row_a.subjective = "room 1"
-        first.commit()
-        row_b.subjective = "room 2"
+    # Room 1 loads the session and keeps it open while the practitioner types.
+    with db.sessions() as room_1:
+        row = room_1.get(SessionRow, session.id)
+        assert row is not None
+        room_1.commit()
+        # Room 2 saves a change meanwhile.
+        with unit_of_work(db) as repo:
+            other = repo.get_session(session.id)
+            other.notes.subjective = "room 2"
+            repo.save_session(other)
+        # Room 1's save is based on the old version and must not overwrite room 2's text.
+        row.subjective = "room 1"
         with pytest.raises(StaleDataError):
-            second.commit()
+            room_1.commit()
     with unit_of_work(db) as repo:
-        assert repo.get_session(session.id).notes.subjective == "room 1"
+        assert repo.get_session(session.id).notes.subjective == "room 2"

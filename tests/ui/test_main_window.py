@@ -83,7 +83,7 @@ def test_window_lists_patients_and_search_forgives_accents_and_case(
     assert _visible_names(window) == ["José Núñez"]
     window.search.clear()
     qtbot.keyClicks(window.search, "91234")
-    assert _visible_names(window) == ["Åse Bjørnstad", "José Núñez", "Mark Olsen"]
+    assert len(_visible_names(window)) == 3  # every builder patient has that phone number
     window.search.clear()
     qtbot.keyClicks(window.search, "1968-04")
     assert len(_visible_names(window)) == 3
@@ -106,7 +106,8 @@ def test_find_shortcut_focuses_the_search(qtbot: QtBot, db: Database) -> None:
     window = MainWindow(db)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     window.patient_view.setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert window.search.hasFocus()
+    qtbot.keyClick(window.patient_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.search.hasFocus)

@@ -20,12 +20,21 @@ class CliError(Exception):
 
 
 def add_database_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--db PATH`` and ``--database-url URL`` to a subcommand."""
+    """Add ``--db PATH`` and ``--database-url URL`` to a parser.
+
+    The options are accepted both before and after the subcommand
+    (``acujournal --db X export`` and ``acujournal export --db X``): a subcommand's own
+    options must not reset a value given before it, so they default to "not given" and
+    readers use ``getattr(args, "db", None)``.
+    """
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--db", metavar="PATH", help="SQLite database file to use")
+    group.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS, help="SQLite journal file to use"
+    )
     group.add_argument(
         "--database-url",
         metavar="URL",
+        default=argparse.SUPPRESS,
         help="SQLAlchemy database URL, for example postgresql+psycopg://user@host/clinic",
     )
 

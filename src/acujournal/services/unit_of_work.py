@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from acujournal.storage.db import Database
+from acujournal.storage.db import WRITE_INTENT, Database
 from acujournal.storage.repository import JournalRepository
 
 
@@ -18,6 +18,7 @@ def unit_of_work(db: Database) -> Iterator[JournalRepository]:
     use case either happens completely or not at all.
     """
     with db.sessions.begin() as session:
+        session.connection(execution_options={WRITE_INTENT: True})
         yield JournalRepository(session)
 
 

@@ -65,8 +65,16 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+WRITE_INTENT = "acujournal_write"
+
+
 def _begin_sqlite(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A transaction that will write takes the write lock at BEGIN. A deferred transaction
+    # that reads first and writes later fails at once with "database is locked" if another
+    # connection committed in between (its read snapshot is stale), so writers declare
+    # themselves up front and wait for the lock instead (busy_timeout).
+    immediate = connection.get_execution_options().get(WRITE_INTENT, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @dataclass
