@@ -96,10 +96,30 @@ def test_choosing_a_patient_shows_their_history(qtbot: QtBot, db: Database) -> N
     window = MainWindow(db)
     qtbot.addWidget(window)
     window.select_patient(journal.patient.id)
-    assert window.patient_title.text() == "Åse Bjørnstad"
-    assert window.history.rowCount() == 2
-    assert window.history.index(0, window.history.BACK).data() == "5 → 2"
-    assert "BL23" in window.history.index(0, window.history.POINTS).data()
+    assert window.page.name_label.text() == "Åse Bjørnstad"
+    history = window.page.history
+    assert history.rowCount() == 2
+    assert history.index(0, history.BACK).data() == "5 → 2"
+    assert "BL23" in history.index(0, history.POINTS).data()
+
+
+def test_archiving_hides_a_patient_until_archived_patients_are_shown(
+    qtbot: QtBot, db: Database
+) -> None:
+    journal = make_journal(db, "Åse Bjørnstad")
+    make_journal(db, "Mark Olsen")
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.select_patient(journal.patient.id)
+    window.archive_action.trigger()
+    assert _visible_names(window) == ["Mark Olsen"]
+    assert "archived" in window.statusBar().currentMessage()
+    window.show_archived.setChecked(True)
+    assert sorted(_visible_names(window)) == ["Mark Olsen", "Åse Bjørnstad"]
+    window.select_patient(journal.patient.id)
+    window.archive_action.trigger()
+    window.show_archived.setChecked(False)
+    assert sorted(_visible_names(window)) == ["Mark Olsen", "Åse Bjørnstad"]
 
 
 def test_find_shortcut_focuses_the_search(qtbot: QtBot, db: Database) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from acujournal.domain.model import Case, Patient
+from acujournal.domain.model import Case, OutcomeMeasurement, Patient
 from acujournal.domain.validation import Problem, ValidationError
 from acujournal.services.unit_of_work import read_only, unit_of_work, utc_now
 from acujournal.storage.db import Database
@@ -19,6 +19,7 @@ class PatientOverview:
     patient: Patient
     cases: list[Case]
     history: list[SessionSummary]
+    measurements: dict[uuid.UUID, list[OutcomeMeasurement]] = field(default_factory=dict)
 
 
 def _check_patient(patient: Patient) -> None:
@@ -70,10 +71,14 @@ def open_case(db: Database, case: Case) -> Case:
 
 
 def patient_overview(db: Database, patient_id: uuid.UUID) -> PatientOverview:
-    """A patient, their cases and their session history (newest first)."""
+    """A patient, their cases, session history (newest first) and measurements by case."""
     with read_only(db) as repo:
+        measurements: dict[uuid.UUID, list[OutcomeMeasurement]] = {}
+        for measurement in repo.measurements_of_patient(patient_id):
+            measurements.setdefault(measurement.case_id, []).append(measurement)
         return PatientOverview(
             patient=repo.get_patient(patient_id),
             cases=repo.cases_of_patient(patient_id),
             history=repo.session_history(patient_id),
+            measurements=measurements,
         )

@@ -278,6 +278,16 @@ class JournalRepository:
         )
         return [mapping.measurement_from_row(r) for r in rows]
 
+    def measurements_of_patient(self, patient_id: uuid.UUID) -> list[OutcomeMeasurement]:
+        """Every measurement of every case of a patient, oldest first (one query)."""
+        rows = self.session.scalars(
+            select(MeasurementRow)
+            .join(CaseRow, MeasurementRow.case_id == CaseRow.id)
+            .where(CaseRow.patient_id == patient_id)
+            .order_by(MeasurementRow.taken_at)
+        )
+        return [mapping.measurement_from_row(r) for r in rows]
+
     # Helpers -------------------------------------------------------------------------------
     def existing_ids(self, model: type[Base], ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         """Which of ``ids`` are already stored in ``model``'s table (for idempotent imports)."""
