@@ -31,6 +31,7 @@ def run_main_window(db: Database, *, is_demo: bool, quit_after_load: bool) -> in
     app = application()
     window = MainWindow(db, is_demo=is_demo)
     window.show()
+    window.restore_drafts()
     if quit_after_load:
         # The patient list is filled in the constructor; quit once the window is on screen.
         QTimer.singleShot(0, app.quit)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelection, QModelIndex
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QItemSelection, QModelIndex, QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHeaderView,
+    QInputDialog,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acujournal.domain.model import Practitioner
 from acujournal.domain.validation import ValidationError
 from acujournal.services.patients import (
     create_patient,
@@ -27,8 +31,11 @@ from acujournal.services.patients import (
     set_archived,
     update_patient,
 )
+from acujournal.services.practitioners import add_practitioner, list_practitioners
 from acujournal.services.sessions import get_session
 from acujournal.storage.db import Database
+from acujournal.ui.combo import index_of_data
+from acujournal.ui.editor_tabs import EditorTabs
 from acujournal.ui.patient_dialog import CaseDialog, PatientDialog
 from acujournal.ui.patient_list_model import (
     PATIENT_ID_ROLE,
@@ -36,6 +43,9 @@ from acujournal.ui.patient_list_model import (
     PatientListModel,
 )
 from acujournal.ui.patient_page import PatientPage
+from acujournal.ui.session_editor import SessionEditor
+
+PRACTITIONER_SETTING = "session/practitioner"
 
 
 class MainWindow(QMainWindow):
@@ -87,15 +97,20 @@ class MainWindow(QMainWindow):
         self.page.set_needles_provider(self._needles_of_session)
         self.page.new_case_requested.connect(self.new_case)
         self.page.edit_patient_requested.connect(self.edit_patient)
+        self.page.new_session_requested.connect(self.new_session)
+        self.page.session_opened.connect(self.open_session)
+        self.tabs = EditorTabs(db, self.page)
+        self.tabs.session_changed.connect(self._session_changed)
 
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(self.page)
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([360, 920])
         self.setCentralWidget(splitter)
 
         self._build_menus()
+        self._build_practitioner_chooser()
         self.reload_patients()
 
     # Menus --------------------------------------------------------------------------------
@@ -126,17 +141,30 @@ class MainWindow(QMainWindow):
 
         patient = self.menuBar().addMenu(self.tr("&Patient"))
         self.edit_patient_action = self._action(
-            self.tr("&Edit patient…"), "Ctrl+E", self.edit_patient
+            self.tr("&Edit patient…"), "Ctrl+Shift+E", self.edit_patient
+        )
+        self.new_session_action = self._action(
+            self.tr("New &session"), "Ctrl+Shift+N", self._new_session_for_selected_case
         )
         self.new_case_action = self._action(self.tr("New &case…"), "Ctrl+Shift+C", self.new_case)
         self.archive_action = self._action(self.tr("&Archive patient"), None, self.toggle_archive)
-        for action in (self.edit_patient_action, self.new_case_action, self.archive_action):
+        for action in (
+            self.new_session_action,
+            self.edit_patient_action,
+            self.new_case_action,
+            self.archive_action,
+        ):
             patient.addAction(action)
         self._update_patient_actions()
 
     def _update_patient_actions(self) -> None:
         chosen = self.current_patient_id is not None
-        for action in (self.edit_patient_action, self.new_case_action, self.archive_action):
+        for action in (
+            self.new_session_action,
+            self.edit_patient_action,
+            self.new_case_action,
+            self.archive_action,
+        ):
             action.setEnabled(chosen)
 
     # Patient list -------------------------------------------------------------------------
@@ -254,3 +282,116 @@ class MainWindow(QMainWindow):
         )
         self.reload_patients()
         self.statusBar().showMessage(template.replace("%1", patient.name), 8000)
+
+    # Practitioner and sessions ------------------------------------------------------------
+    def _build_practitioner_chooser(self) -> None:
+        toolbar = self.addToolBar(self.tr("Practitioner"))
+        toolbar.setObjectName("practitionerToolbar")
+        toolbar.setMovable(False)
+        label = QLabel(self.tr("Practitioner:"))
+        self.practitioner_combo = QComboBox()
+        self.practitioner_combo.setObjectName("practitionerChooser")
+        self.practitioner_combo.setAccessibleName(self.tr("Practitioner recording sessions"))
+        self.practitioner_combo.setMinimumContentsLength(18)
+        label.setBuddy(self.practitioner_combo)
+        toolbar.addWidget(label)
+        toolbar.addWidget(self.practitioner_combo)
+        self.reload_practitioners()
+        self.practitioner_combo.currentIndexChanged.connect(self._practitioner_chosen)
+
+    def reload_practitioners(self) -> None:
+        remembered = QSettings().value(PRACTITIONER_SETTING, "")
+        self.practitioner_combo.blockSignals(True)
+        self.practitioner_combo.clear()
+        for practitioner in list_practitioners(self.db):
+            if practitioner.active:
+                self.practitioner_combo.addItem(practitioner.name, practitioner.id)
+        index = max(0, index_of_data(self.practitioner_combo, _uuid_or_none(remembered)))
+        self.practitioner_combo.setCurrentIndex(index)
+        self.practitioner_combo.blockSignals(False)
+
+    def _practitioner_chosen(self, _index: int) -> None:
+        chosen = self.practitioner_combo.currentData()
+        if isinstance(chosen, uuid.UUID):
+            QSettings().setValue(PRACTITIONER_SETTING, str(chosen))
+
+    def current_practitioner_id(self) -> uuid.UUID | None:
+        """The practitioner sessions are recorded for; asks for a name in an empty journal."""
+        chosen = self.practitioner_combo.currentData()
+        if isinstance(chosen, uuid.UUID):
+            return chosen
+        name, ok = QInputDialog.getText(
+            self,
+            self.tr("Who is treating?"),
+            self.tr(
+                "This journal has no practitioner yet. Your name, as it should appear on "
+                "records and reports:"
+            ),
+        )
+        if not ok or not name.strip():
+            return None
+        practitioner = add_practitioner(self.db, Practitioner(name=name.strip()))
+        self.reload_practitioners()
+        self.practitioner_combo.setCurrentIndex(
+            index_of_data(self.practitioner_combo, practitioner.id)
+        )
+        return practitioner.id
+
+    def restore_drafts(self) -> int:
+        """Reopen editors whose work was not saved when the app last stopped."""
+        practitioner = self.practitioner_combo.currentData()
+        restored = self.tabs.restore_drafts(
+            practitioner if isinstance(practitioner, uuid.UUID) else None
+        )
+        if restored:
+            self.statusBar().showMessage(
+                self.tr("Reopened %n session(s) that had not been saved.", "", restored), 15000
+            )
+        return restored
+
+    def new_session(self, case_id: uuid.UUID) -> SessionEditor | None:
+        practitioner_id = self.current_practitioner_id()
+        if practitioner_id is None:
+            return None
+        return self.tabs.add_editor(SessionEditor.new(self.db, practitioner_id, case_id))
+
+    def _new_session_for_selected_case(self) -> None:
+        case_id = self.page.selected_case_id()
+        if case_id is None:
+            self.statusBar().showMessage(self.tr("Open a case for this patient first."), 8000)
+            return
+        self.new_session(case_id)
+
+    def open_session(self, session_id: uuid.UUID) -> SessionEditor:
+        existing = self.tabs.editor_of(session_id)
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            return existing
+        practitioner = self.practitioner_combo.currentData()
+        editor = SessionEditor.open(
+            self.db, session_id, practitioner if isinstance(practitioner, uuid.UUID) else None
+        )
+        return self.tabs.add_editor(editor)
+
+    def _session_changed(self, _session_id: uuid.UUID) -> None:
+        self.reload_patients()
+        if self.current_patient_id is not None:
+            case_id = self.page.selected_case_id()
+            self.show_patient(self.current_patient_id)
+            if case_id is not None:
+                self.page.select_case(case_id)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # Every open editor either saves, keeps its draft for later, or discards on request;
+        # none is dropped silently.
+        if self.tabs.close_all():
+            event.accept()
+        else:
+            event.ignore()
+
+
+def _uuid_or_none(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

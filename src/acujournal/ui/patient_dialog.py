@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from acujournal.domain.model import AcupunctureStyle, Case, CaseSide, Patient, Radiation
+from acujournal.ui.combo import index_of_data
 
 NAME_MAX_LENGTH = 200  # the services refuse longer names
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -247,7 +248,7 @@ def _fill(combo: QComboBox, items: Sequence[tuple[object, object]]) -> None:
 
 
 def _select(combo: QComboBox, value: object) -> None:
-    index = combo.findData(value)
+    index = index_of_data(combo, value)
     combo.setCurrentIndex(max(index, 0))
 
 
@@ -262,7 +263,7 @@ def _editable_value(combo: QComboBox) -> str:
 
 
 def _set_editable(combo: QComboBox, value: str) -> None:
-    index = combo.findData(value)
+    index = index_of_data(combo, value)
     if index >= 0:
         combo.setCurrentIndex(index)
     else:

@@ -31,6 +31,7 @@ from acujournal.domain.model import Case, CaseSide, OutcomeMeasurement, Radiatio
 from acujournal.services.patients import PatientOverview
 from acujournal.storage.repository import SessionSummary
 from acujournal.ui.body_chart import REGION_CODES, BodyChart
+from acujournal.ui.combo import index_of_data
 from acujournal.ui.history_model import SESSION_ID_ROLE, SessionHistoryModel
 from acujournal.ui.pain_chart import PainChartView
 from acujournal.ui.patient_dialog import condition_label
@@ -321,7 +322,7 @@ class PatientPage(QWidget):
         return data if isinstance(data, uuid.UUID) else None
 
     def select_case(self, case_id: uuid.UUID) -> None:
-        index = self.case_combo.findData(case_id)
+        index = index_of_data(self.case_combo, case_id)
         if index >= 0:
             self.case_combo.setCurrentIndex(index)
 
@@ -336,7 +337,7 @@ class PatientPage(QWidget):
         self.case_combo.setEnabled(bool(cases))
         if not cases:
             self.case_combo.addItem(self.tr("No cases yet: open one to start"))
-        chosen = self.case_combo.findData(latest) if latest is not None else 0
+        chosen = index_of_data(self.case_combo, latest) if latest is not None else 0
         self.case_combo.setCurrentIndex(max(chosen, 0))
         self.case_combo.blockSignals(False)
         self._case_chosen()

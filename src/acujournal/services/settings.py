@@ -1,0 +1,135 @@
+"""Clinic-wide settings: one JSON value per key in the ``settings`` table.
+
+Typed helpers cover the settings the session editor needs: text snippets
+(``editor.snippets`` = {abbreviation: text}) and per-point caution depths
+(``points.caution_depth_mm`` = {point code: millimetres}). A clinic sets caution depths from
+its own sources; the code invents none (see the design notes on safety depths).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from acujournal.domain.catalogue import default_catalogue
+from acujournal.domain.validation import DEPTH_MM_RANGE, Problem, ValidationError, check_range
+from acujournal.services.unit_of_work import read_only, unit_of_work
+from acujournal.storage.db import Database
+from acujournal.storage.models import SettingRow
+
+SNIPPETS_KEY = "editor.snippets"
+CAUTION_DEPTHS_KEY = "points.caution_depth_mm"
+
+# An abbreviation is typed in running text and expanded on Tab, so it must be one word.
+_ABBREVIATION_RE = re.compile(r"^[^\W_][\w.-]{0,31}$")
+MAX_SNIPPET_CHARS = 4000
+
+
+def get_setting(db: Database, key: str, default: Any = None) -> Any:
+    """The stored JSON value of ``key``, or ``default`` when the key was never set."""
+    with read_only(db) as repo:
+        row = repo.session.get(SettingRow, key)
+        return default if row is None else row.value
+
+
+def set_setting(db: Database, key: str, value: Any) -> None:
+    """Store ``value`` (anything JSON can hold) under ``key``, replacing an earlier value."""
+    if not key or len(key) > 64:
+        raise ValidationError([Problem("setting.key", "must be 1-64 characters")])
+    with unit_of_work(db) as repo:
+        row = repo.session.get(SettingRow, key)
+        if row is None:
+            repo.session.add(SettingRow(key=key, value=value))
+        else:
+            row.value = value
+
+
+def delete_setting(db: Database, key: str) -> None:
+    """Forget ``key`` (later reads get their default)."""
+    with unit_of_work(db) as repo:
+        row = repo.session.get(SettingRow, key)
+        if row is not None:
+            repo.session.delete(row)
+
+
+def snippet_problems(snippets: dict[str, str]) -> list[Problem]:
+    """Why a set of snippets cannot be stored (an empty list when it can)."""
+    problems: list[Problem] = []
+    for abbreviation, text in snippets.items():
+        field = f"snippets[{abbreviation}]"
+        if not isinstance(abbreviation, str) or not _ABBREVIATION_RE.match(abbreviation):
+            problems.append(
+                Problem(field, "an abbreviation is one word of letters and digits (up to 32)")
+            )
+        if not isinstance(text, str) or not text.strip():
+            problems.append(Problem(field, "a snippet needs some text"))
+        elif len(text) > MAX_SNIPPET_CHARS:
+            problems.append(Problem(field, f"must be at most {MAX_SNIPPET_CHARS} characters"))
+    return problems
+
+
+def get_snippets(db: Database) -> dict[str, str]:
+    """The practitioner-defined text snippets, {abbreviation: text}, sorted by abbreviation."""
+    stored = get_setting(db, SNIPPETS_KEY, {})
+    if not isinstance(stored, dict):
+        return {}
+    # Skip anything malformed (a hand-edited database) rather than failing the editor.
+    return {
+        key: value
+        for key, value in sorted(stored.items())
+        if isinstance(key, str) and isinstance(value, str)
+    }
+
+
+def set_snippets(db: Database, snippets: dict[str, str]) -> None:
+    """Replace the text snippets; ValidationError names every bad entry."""
+    problems = snippet_problems(snippets)
+    if problems:
+        raise ValidationError(problems)
+    set_setting(db, SNIPPETS_KEY, dict(sorted(snippets.items())))
+
+
+def get_caution_depths(db: Database) -> dict[str, float]:
+    """The clinic's caution depth per point code, in mm ({} when none is set)."""
+    stored = get_setting(db, CAUTION_DEPTHS_KEY, {})
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        code: float(depth)
+        for code, depth in stored.items()
+        if isinstance(code, str) and isinstance(depth, int | float) and not isinstance(depth, bool)
+    }
+
+
+def set_caution_depths(db: Database, depths: dict[str, float]) -> dict[str, float]:
+    """Store caution depths, keyed by the WHO code whatever alias was typed ("UB40" -> BL40).
+
+    Returns what was stored; ValidationError names unknown points and implausible depths.
+    """
+    catalogue = default_catalogue()
+    problems: list[Problem] = []
+    normalized: dict[str, float] = {}
+    for text, depth in depths.items():
+        field = f"caution_depth[{text}]"
+        code = catalogue.normalize(text)
+        if code is None:
+            problems.append(Problem(field, f'"{text}" names no point'))
+            continue
+        range_problems = list(check_range(field, depth, DEPTH_MM_RANGE, " mm"))
+        problems += range_problems
+        if not range_problems:
+            normalized[code] = float(depth)
+    if problems:
+        raise ValidationError(problems)
+    set_setting(db, CAUTION_DEPTHS_KEY, dict(sorted(normalized.items())))
+    return normalized
+
+
+def caution_depth_exceeded(
+    caution_depths: dict[str, float], point: str, depth_mm: float | None
+) -> float | None:
+    """The caution depth ``depth_mm`` goes beyond at ``point``, or None when it does not."""
+    limit = caution_depths.get(point)
+    if limit is None or depth_mm is None or depth_mm <= limit:
+        return None
+    return limit

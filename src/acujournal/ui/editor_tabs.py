@@ -1,0 +1,94 @@
+"""The right-hand side of the main window: the patient page plus one tab per open session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
+
+from acujournal.services import drafts
+from acujournal.storage.db import Database
+from acujournal.ui.session_editor import SessionEditor
+
+
+class EditorTabs(QTabWidget):
+    """Tab 0 is the patient page; session editors open beside it and close only when safe."""
+
+    session_changed = Signal(object)
+    """A session id: it was saved, signed or amended (the patient page should refresh)."""
+
+    def __init__(self, db: Database, page: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setObjectName("editorTabs")
+        self.setDocumentMode(True)
+        self.setTabsClosable(True)
+        self.addTab(page, self.tr("Patient"))
+        close_button = self.tabBar().tabButton(0, QTabBar.ButtonPosition.RightSide)
+        if close_button is not None:
+            close_button.resize(0, 0)
+            close_button.hide()
+        self.tabCloseRequested.connect(self.close_tab)
+        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
+        close.activated.connect(lambda: self.close_tab(self.currentIndex()))
+
+    def editors(self) -> Iterator[SessionEditor]:
+        for index in range(1, self.count()):
+            widget = self.widget(index)
+            if isinstance(widget, SessionEditor):
+                yield widget
+
+    def editor_of(self, session_id: uuid.UUID) -> SessionEditor | None:
+        return next((e for e in self.editors() if e.session_id == session_id), None)
+
+    def add_editor(self, editor: SessionEditor) -> SessionEditor:
+        """Show an editor in its own tab (or switch to the tab already editing that session)."""
+        existing = self.editor_of(editor.session_id)
+        if existing is not None:
+            editor.deleteLater()
+            self.setCurrentWidget(existing)
+            return existing
+        index = self.addTab(editor, editor.windowTitle())
+        editor.titleChanged.connect(lambda title, e=editor: self._retitle(e, title))
+        for signal in (editor.saved, editor.signed, editor.amended):
+            signal.connect(self.session_changed)
+        self.setCurrentIndex(index)
+        editor.focus_first()
+        return editor
+
+    def restore_drafts(self, practitioner_id: uuid.UUID | None) -> int:
+        """Reopen every editor draft left by a crash or a "keep for later"; returns how many."""
+        restored = 0
+        for draft in drafts.load_editor_drafts(self.db):
+            try:
+                editor = SessionEditor.restore_from_draft(self.db, draft, practitioner_id)
+            except drafts.DraftFormatError:
+                continue
+            self.add_editor(editor)
+            restored += 1
+        if restored:
+            self.setCurrentIndex(1)
+        return restored
+
+    def close_tab(self, index: int) -> bool:
+        """Close an editor tab unless its practitioner chose to keep editing."""
+        widget = self.widget(index)
+        if index <= 0 or not isinstance(widget, SessionEditor):
+            return False
+        if not widget.maybe_close():
+            return False
+        self.removeTab(index)
+        widget.deleteLater()
+        return True
+
+    def close_all(self) -> bool:
+        """Ask every open editor; False when one of them must stay open."""
+        return all(self.close_tab(self.indexOf(editor)) for editor in list(self.editors()))
+
+    def _retitle(self, editor: SessionEditor, title: str) -> None:
+        index = self.indexOf(editor)
+        if index > 0:
+            self.setTabText(index, title)
