@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from acujournal.domain.model import (
@@ -21,6 +21,7 @@ from acujournal.domain.model import (
     Patient,
     Practitioner,
     Protocol,
+    SessionStatus,
     TreatmentSession,
 )
 from acujournal.storage import mapping
@@ -153,13 +154,21 @@ class JournalRepository:
         return mapping.session_from_row(row) if row is not None else None
 
     def save_session(self, record: TreatmentSession) -> None:
-        """Insert a session or replace a stored one, children included."""
+        """Insert a session or replace a stored one, children included.
+
+        A session being signed is written as a draft first and signed once its children are
+        written: the database refuses any change to the children of a signed session.
+        """
         row = self.session.get(SessionRow, record.id)
+        values = mapping.session_values(record)
+        signing = record.is_signed and (row is None or row.status != SessionStatus.SIGNED.value)
+        if signing:
+            values["status"] = SessionStatus.DRAFT.value
         if row is None:
-            row = SessionRow(**mapping.session_values(record))
+            row = SessionRow(**values)
             self.session.add(row)
         else:
-            for key, value in mapping.session_values(record).items():
+            for key, value in values.items():
                 setattr(row, key, value)
         row.needles = [
             NeedleRow(**mapping.needle_values(record.id, i, n))
@@ -169,9 +178,28 @@ class JournalRepository:
             AdverseEventRow(**mapping.adverse_event_values(record.id, e))
             for e in record.adverse_events
         ]
+        if signing:
+            self.session.flush()
+            row.status = SessionStatus.SIGNED.value
         row.amendments = [
             AmendmentRow(**mapping.amendment_values(record.id, a)) for a in record.amendments
         ]
+
+    def sign_inserted(self, session_ids: Sequence[uuid.UUID]) -> None:
+        """Flip bulk-inserted drafts (signer and time already set) to signed, children written.
+
+        Bulk writers insert signed sessions as drafts, then their needles and adverse events,
+        then call this: the database refuses children of a session once it is signed.
+        """
+        if session_ids:
+            table = SessionRow.__table__
+            assert isinstance(table, Table)
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("signed_id"))
+                .values(status=SessionStatus.SIGNED.value)
+            )
+            self.session.execute(statement, [{"signed_id": i} for i in session_ids])
 
     def delete_session(self, session_id: uuid.UUID) -> None:
         self.session.delete(self._get(SessionRow, session_id))
