@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile
+
+UNREADABLE_LOCK_GRACE_S = 10
 
 
 def lock_path(db_path: str | os.PathLike[str]) -> Path:
@@ -37,9 +40,9 @@ def acquire_journal_lock(db_path: str | os.PathLike[str]) -> QLockFile | None:
     lock.setStaleLockTime(0)
     if lock.tryLock(0):
         return lock
-    if lock.error() == QLockFile.LockError.LockFailedError and _holder_is_gone(lock):
-        # Qt's own stale detection already ran inside tryLock; this covers a holder whose
-        # pid check Qt could not make (for example a lock written by a renamed executable).
+    if lock.error() == QLockFile.LockError.LockFailedError and _holder_is_gone(lock, db_path):
+        # Qt's own stale detection (a dead holder on this host) already ran inside tryLock;
+        # this also takes over a lock file Qt cannot read, which it would respect forever.
         lock.removeStaleLockFile()
         if lock.tryLock(0):
             return lock
@@ -71,10 +74,16 @@ def lock_refusal_message(db_path: str | os.PathLike[str]) -> str:
     )
 
 
-def _holder_is_gone(lock: QLockFile) -> bool:
+def _holder_is_gone(lock: QLockFile, db_path: str | os.PathLike[str]) -> bool:
     pid, host = _lock_holder(lock)
     if pid <= 0:
-        return False
+        # Unreadable: left empty or garbled by a power cut, which Qt never calls stale when
+        # stale-by-age is off. A lock being written this very moment is younger than this.
+        try:
+            age = time.time() - lock_path(db_path).stat().st_mtime
+        except OSError:
+            return False
+        return age > UNREADABLE_LOCK_GRACE_S
     if host and host != socket.gethostname():
         # A process on another machine cannot be checked from here: assume it is alive.
         return False
