@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from acujournal import __version__
-from acujournal.cli import demo, interchange, points
+from acujournal.cli import demo, interchange, maintenance, points, report
 from acujournal.cli.common import CliError, add_database_options
 
-SUBCOMMANDS = (points, demo, interchange)
+SUBCOMMANDS = (points, demo, interchange, report, maintenance)
 
 
 def build_parser() -> argparse.ArgumentParser:
