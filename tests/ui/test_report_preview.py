@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from acujournal.reports.summary import render_patient_summary
 from acujournal.services.reporting import build_patient_summary
 from acujournal.storage.db import Database
-from acujournal.ui.report_preview import ReportPreviewDialog, safe_file_name
+from acujournal.ui.report_preview import ReportPreviewDialog
 from tests.builders import make_journal
 from tests.reports.course import GENERATED_AT, weekly_course
 
@@ -65,16 +65,3 @@ def test_printing_renders_every_page(qtbot: QtBot, pdf: bytes, tmp_path: Path) -
     printer.setFromTo(2, 2)
     printer.setOutputFileName(str(tmp_path / "page-two.pdf"))
     assert dialog.print_to(printer) == 1
-
-
-@pytest.mark.parametrize(
-    ("suggested", "safe"),
-    [
-        ("Progress Åse Bjørnstad", "Progress Åse Bjørnstad.pdf"),
-        ('a/b\\c:d*e?f"g<h>i|j\x00k.pdf', "a-b-c-d-e-f-g-h-i-j-k.pdf"),
-        ("../../etc/passwd", "etc-passwd.pdf"),
-        ("", "report.pdf"),
-    ],
-)
-def test_suggested_names_are_safe_file_names(suggested: str, safe: str) -> None:
-    assert safe_file_name(suggested) == safe

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from acujournal.cli.common import CliError, add_database_options, open_journal
-from acujournal.storage.db import Database
+from acujournal.services.report_files import (
+    ReportKind,
+    ReportRequest,
+    render_report,
+    write_atomically,
+)
+from acujournal.services.reporting import ReportError
 from acujournal.storage.repository import NotFoundError
 
-KINDS = ("progress", "summary", "clinic")
+KINDS = tuple(kind.value for kind in ReportKind)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,13 +75,6 @@ def _date(text: str | None, option: str) -> date | None:
         raise CliError(f'{option} "{text}" is not a date like 2026-01-31.') from error
 
 
-def _year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
 def _check_out(out: Path) -> None:
     if out.is_dir():
         raise CliError(f"Cannot write {out}: it is a folder.")
@@ -87,83 +85,41 @@ def _check_out(out: Path) -> None:
 
 
 def _write(out: Path, pdf: bytes) -> None:
-    """Write through a temporary file, so a failed write never leaves half a PDF behind.
-
-    The file is readable by its owner only (``mkstemp``'s mode): it holds health data.
-    """
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".report-", suffix=".pdf", dir=out.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(pdf)
-            os.replace(temporary, out)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(out, pdf)
     except OSError as error:
         raise CliError(f"Cannot write {out}: {error.strerror or error}.") from error
 
 
-def _make(args: argparse.Namespace, db: Database) -> bytes:
-    from acujournal.services.reporting import (
-        ReportError,
-        build_patient_summary,
-        build_progress_report,
-    )
-
-    date_from = _date(args.date_from, "--from")
-    date_to = _date(args.date_to, "--to")
-    try:
-        if args.kind == "clinic":
-            from acujournal.reports.clinic import render_clinic_report
-            from acujournal.services.clinic_stats import build_clinic_report
-
-            last = date_to or date.today()
-            first = date_from or _year_before(last) + timedelta(days=1)
-            return render_clinic_report(build_clinic_report(db, first, last))
-        patient_id = _uuid(args.patient, "patient")
-        if patient_id is None:
-            raise CliError(f"A {args.kind} report needs --patient ID.")
-        case_id = _uuid(args.case, "case")
-        if args.kind == "progress":
-            from acujournal.reports.progress import render_progress_report
-
-            data = build_progress_report(
-                db,
-                patient_id,
-                case_id=case_id,
-                date_from=date_from,
-                date_to=date_to,
-                include_internal=args.include_internal,
-            )
-            return render_progress_report(data)
-        from acujournal.reports.summary import render_patient_summary
-
-        summary = build_patient_summary(
-            db, patient_id, case_id=case_id, date_from=date_from, date_to=date_to
-        )
-        return render_patient_summary(summary)
-    except (NotFoundError, ReportError) as error:
-        raise CliError(str(error)) from error
-
-
 def run_report(args: argparse.Namespace) -> int:
     """Build the chosen report and write it to ``--out``."""
-    if args.kind == "clinic" and (args.patient or args.case or args.include_internal):
-        raise CliError(
-            "The clinic report covers the whole clinic: drop --patient, --case and "
-            "--include-internal."
-        )
-    if args.kind == "summary" and args.include_internal:
-        raise CliError("A patient summary never holds internal notes; drop --include-internal.")
-    # Checked before the work, so a typo in --out does not waste a report build.
-    _date(args.date_from, "--from")
-    _date(args.date_to, "--to")
+    # Which options fit which report is checked before their values are.
+    given = uuid.UUID(int=0)
+    shape = ReportRequest(
+        kind=ReportKind(args.kind),
+        patient_id=given if args.patient else None,
+        case_id=given if args.case else None,
+        include_internal=args.include_internal,
+    )
+    problem = shape.problem()
+    if problem:
+        raise CliError(problem)
+    request = ReportRequest(
+        kind=ReportKind(args.kind),
+        patient_id=_uuid(args.patient, "patient"),
+        case_id=_uuid(args.case, "case"),
+        # Checked before the work, so a typo in --out does not waste a report build.
+        date_from=_date(args.date_from, "--from"),
+        date_to=_date(args.date_to, "--to"),
+        include_internal=args.include_internal,
+    )
     out = Path(args.out)
     _check_out(out)
     db = open_journal(args)
     try:
-        pdf = _make(args, db)
+        pdf = render_report(db, request)
+    except (NotFoundError, ReportError) as error:
+        raise CliError(str(error)) from error
     finally:
         db.dispose()
     _write(out, pdf)

@@ -43,6 +43,7 @@ from acujournal.ui.patient_list_model import (
     PatientListModel,
 )
 from acujournal.ui.patient_page import PatientPage
+from acujournal.ui.report_actions import PatientRef, ReportActions
 from acujournal.ui.session_editor import SessionEditor
 
 PRACTITIONER_SETTING = "session/practitioner"
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.db = db
         self.is_demo = is_demo
         self.current_patient_id: uuid.UUID | None = None
+        self.current_patient_name = ""
         title = self.tr("AcuJournal")
         self.setWindowTitle(f"{title} – {self.tr('demo clinic')}" if is_demo else title)
         self.resize(1280, 800)
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self._build_menus()
+        self.reports = ReportActions(self, db, self._report_subject, self.listed_patients)
         self._build_practitioner_chooser()
         self.reload_patients()
 
@@ -166,6 +169,8 @@ class MainWindow(QMainWindow):
             self.archive_action,
         ):
             action.setEnabled(chosen)
+        if hasattr(self, "reports"):
+            self.reports.update_enabled()
 
     # Patient list -------------------------------------------------------------------------
     def reload_patients(self) -> None:
@@ -189,6 +194,19 @@ class MainWindow(QMainWindow):
         else:
             self.show_patient(patient_id)
 
+    def listed_patients(self) -> list[PatientRef]:
+        """The patients the list shows now (search and archive filter applied), in order."""
+        listed = []
+        for row in range(self.filtered.rowCount()):
+            index = self.filtered.index(row, PatientListModel.NAME)
+            listed.append((index.data(PATIENT_ID_ROLE), str(index.data())))
+        return listed
+
+    def _report_subject(self) -> tuple[uuid.UUID, str, uuid.UUID | None] | None:
+        if self.current_patient_id is None:
+            return None
+        return self.current_patient_id, self.current_patient_name, self.page.selected_case_id()
+
     def _focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
@@ -209,6 +227,7 @@ class MainWindow(QMainWindow):
     def show_patient(self, patient_id: uuid.UUID) -> None:
         overview = patient_overview(self.db, patient_id)
         self.current_patient_id = patient_id
+        self.current_patient_name = overview.patient.name
         self.page.show_patient(overview, overview.measurements)
         self.archive_action.setText(
             self.tr("Bring &back from archive")
@@ -385,6 +404,7 @@ class MainWindow(QMainWindow):
         # Every open editor either saves, keeps its draft for later, or discards on request;
         # none is dropped silently.
         if self.tabs.close_all():
+            self.reports.wait()
             event.accept()
         else:
             event.ignore()

@@ -8,9 +8,6 @@ app build half-gigabyte page images.
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
@@ -28,20 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acujournal.services.report_files import safe_file_name, write_atomically
+
 MAX_PRINT_DPI = 300
-_UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
-
-
-def safe_file_name(name: str, default: str = "report.pdf") -> str:
-    """``name`` usable as a file name on every system, ending in ``.pdf``.
-
-    Suggested names hold patient names (user text): separators and characters Windows refuses
-    are replaced, and the length is kept well under file-system limits.
-    """
-    cleaned = _UNSAFE_IN_FILE_NAMES.sub("-", name).strip(" .-")[:120]
-    if not cleaned:
-        return default
-    return cleaned if cleaned.lower().endswith(".pdf") else f"{cleaned}.pdf"
 
 
 class ReportPreviewDialog(QDialog):
@@ -96,14 +82,7 @@ class ReportPreviewDialog(QDialog):
     # Saving --------------------------------------------------------------------------------
     def save_to(self, path: Path) -> None:
         """Write the PDF to ``path`` through a temporary file; raises OSError on failure."""
-        handle, temporary = tempfile.mkstemp(prefix=".report-", suffix=".pdf", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(self._pdf)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, self._pdf)
 
     def save_as(self) -> None:
         """Ask where to save (the suggested name pre-filled), then save; problems are shown."""
