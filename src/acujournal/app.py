@@ -64,20 +64,32 @@ def run_gui(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 2
     db_path, url, is_demo = choose_database(args)
+
+    from acujournal.ui.application import application, run_main_window
+    from acujournal.ui.startup import DialogPrompt, prepare_journal_file
+
+    application()
+    lock = None
+    if db_path is not None:
+        # Locked, checked and (when the person agrees) restored before anything opens it.
+        preparation = prepare_journal_file(Path(db_path).resolve(), DialogPrompt())
+        if not preparation.proceed:
+            print(f"acujournal: {preparation.message}", file=sys.stderr)
+            return 1
+        lock = preparation.lock
     try:
         db = open_database(database_url(db_path, url))
     except DatabaseOpenError as error:
         print(f"acujournal: {error}", file=sys.stderr)
         return 1
-    if is_demo:
-        _fill_demo_clinic(db)
-
-    from acujournal.ui.application import run_main_window
-
     try:
+        if is_demo:
+            _fill_demo_clinic(db)
         return run_main_window(db, is_demo=is_demo, quit_after_load=args.quit_after_load)
     finally:
         db.dispose()
+        if lock is not None:
+            lock.unlock()
 
 
 def _fill_demo_clinic(db: Database) -> None:

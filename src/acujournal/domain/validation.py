@@ -31,6 +31,7 @@ from acujournal.domain.catalogue import PointKind, UnknownPointError, default_ca
 from acujournal.domain.model import (
     NeedleInsertion,
     PainScores,
+    Practitioner,
     ProtocolPoint,
     Side,
     StimulationMethod,
@@ -46,6 +47,7 @@ RETENTION_MIN_RANGE = (0.0, 180.0)
 FREQUENCY_HZ_RANGE = (0.5, 200.0)
 INTENSITY_MA_RANGE = (0.0, 50.0)
 NEEDLE_COUNT_RANGE = (0, 300)
+YEARS_IN_PRACTICE_RANGE = (0, 70)
 SPINAL_LEVELS: tuple[str, ...] = tuple(f"T{n}" for n in range(1, 13)) + tuple(
     f"L{n}" for n in range(1, 6)
 )
@@ -260,4 +262,23 @@ def signing_problems(session: TreatmentSession) -> list[Problem]:
                 "check the patient for a forgotten needle",
             )
         )
+    return problems
+
+
+def practitioner_problems(practitioner: Practitioner) -> list[Problem]:
+    """A practitioner profile: a name, plausible years in practice and default needle."""
+    problems: list[Problem] = []
+    if not practitioner.name.strip():
+        problems.append(Problem("practitioner.name", "a practitioner needs a name"))
+    problems += check_whole(
+        "practitioner.years_in_practice",
+        practitioner.years_in_practice,
+        YEARS_IN_PRACTICE_RANGE,
+    )
+    problems += check_range(
+        "practitioner.default_gauge_mm", practitioner.default_gauge_mm, GAUGE_MM_RANGE, " mm"
+    )
+    problems += check_range(
+        "practitioner.default_length_mm", practitioner.default_length_mm, LENGTH_MM_RANGE, " mm"
+    )
     return problems

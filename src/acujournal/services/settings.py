@@ -9,13 +9,30 @@ its own sources; the code invents none (see the design notes on safety depths).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from acujournal.domain.catalogue import default_catalogue
-from acujournal.domain.validation import DEPTH_MM_RANGE, Problem, ValidationError, check_range
+from acujournal.domain.model import Practitioner
+from acujournal.domain.validation import (
+    DEPTH_MM_RANGE,
+    Problem,
+    ValidationError,
+    check_range,
+    practitioner_problems,
+)
+from acujournal.services.reporting import (
+    CLINIC_ADDRESS_KEY,
+    CLINIC_LOGO_KEY,
+    CLINIC_NAME_KEY,
+    MAX_LOGO_BYTES,
+)
 from acujournal.services.unit_of_work import read_only, unit_of_work
 from acujournal.storage.db import Database
-from acujournal.storage.models import SettingRow
+from acujournal.storage.models import PractitionerRow, SettingRow
+from acujournal.storage.repository import JournalRepository
 
 SNIPPETS_KEY = "editor.snippets"
 CAUTION_DEPTHS_KEY = "points.caution_depth_mm"
@@ -101,13 +118,10 @@ def get_caution_depths(db: Database) -> dict[str, float]:
     }
 
 
-def set_caution_depths(db: Database, depths: dict[str, float]) -> dict[str, float]:
-    """Store caution depths, keyed by the WHO code whatever alias was typed ("UB40" -> BL40).
-
-    Returns what was stored; ValidationError names unknown points and implausible depths.
-    """
+def _normalized_caution_depths(
+    depths: dict[str, float], problems: list[Problem]
+) -> dict[str, float]:
     catalogue = default_catalogue()
-    problems: list[Problem] = []
     normalized: dict[str, float] = {}
     for text, depth in depths.items():
         field = f"caution_depth[{text}]"
@@ -119,9 +133,19 @@ def set_caution_depths(db: Database, depths: dict[str, float]) -> dict[str, floa
         problems += range_problems
         if not range_problems:
             normalized[code] = float(depth)
+    return dict(sorted(normalized.items()))
+
+
+def set_caution_depths(db: Database, depths: dict[str, float]) -> dict[str, float]:
+    """Store caution depths, keyed by the WHO code whatever alias was typed ("UB40" -> BL40).
+
+    Returns what was stored; ValidationError names unknown points and implausible depths.
+    """
+    problems: list[Problem] = []
+    normalized = _normalized_caution_depths(depths, problems)
     if problems:
         raise ValidationError(problems)
-    set_setting(db, CAUTION_DEPTHS_KEY, dict(sorted(normalized.items())))
+    set_setting(db, CAUTION_DEPTHS_KEY, normalized)
     return normalized
 
 
@@ -133,3 +157,98 @@ def caution_depth_exceeded(
     if limit is None or depth_mm is None or depth_mm <= limit:
         return None
     return limit
+
+
+# The clinic ------------------------------------------------------------------------------
+MAX_CLINIC_NAME = 200
+MAX_CLINIC_ADDRESS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicDetails:
+    """What reports print in their header: the clinic's name, address and logo file."""
+
+    name: str = ""
+    address: str = ""
+    logo_path: str = ""
+
+
+def get_clinic_details(db: Database) -> ClinicDetails:
+    with read_only(db) as repo:
+        values = {key: _stored(repo, key) for key in (CLINIC_NAME_KEY, CLINIC_ADDRESS_KEY)}
+        logo = _stored(repo, CLINIC_LOGO_KEY)
+    return ClinicDetails(
+        name=values[CLINIC_NAME_KEY] if isinstance(values[CLINIC_NAME_KEY], str) else "",
+        address=values[CLINIC_ADDRESS_KEY] if isinstance(values[CLINIC_ADDRESS_KEY], str) else "",
+        logo_path=logo if isinstance(logo, str) else "",
+    )
+
+
+def clinic_problems(clinic: ClinicDetails) -> list[Problem]:
+    problems: list[Problem] = []
+    if len(clinic.name) > MAX_CLINIC_NAME:
+        problems.append(Problem("clinic.name", f"at most {MAX_CLINIC_NAME} characters"))
+    if len(clinic.address) > MAX_CLINIC_ADDRESS:
+        problems.append(Problem("clinic.address", f"at most {MAX_CLINIC_ADDRESS} characters"))
+    if clinic.logo_path.strip():
+        logo = Path(clinic.logo_path).expanduser()
+        if not logo.is_file():
+            problems.append(Problem("clinic.logo", f"there is no file {logo}"))
+        elif logo.stat().st_size > MAX_LOGO_BYTES:
+            problems.append(Problem("clinic.logo", "the logo file is larger than 4 MB"))
+        elif not _is_image(logo):
+            problems.append(Problem("clinic.logo", "the logo must be a PNG or JPEG image"))
+    return problems
+
+
+def _is_image(path: Path) -> bool:
+    with path.open("rb") as stream:
+        head = stream.read(8)
+    return head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"))
+
+
+def _stored(repo: JournalRepository, key: str) -> Any:
+    row = repo.session.get(SettingRow, key)
+    return None if row is None else row.value
+
+
+def _store(repo: JournalRepository, key: str, value: Any) -> None:
+    row = repo.session.get(SettingRow, key)
+    if row is None:
+        repo.session.add(SettingRow(key=key, value=value))
+    else:
+        row.value = value
+
+
+def save_settings(
+    db: Database,
+    clinic: ClinicDetails,
+    practitioners: Sequence[Practitioner],
+    caution_depths: dict[str, float],
+) -> None:
+    """Store the settings dialog's content in one transaction, or nothing at all.
+
+    Every problem is collected first and raised together (ValidationError), so a mistake on
+    one tab never leaves the others half-saved. ``practitioners`` are new or changed profiles.
+    """
+    problems = clinic_problems(clinic)
+    for practitioner in practitioners:
+        who = practitioner.name.strip() or "(new)"
+        problems += [
+            Problem(f"practitioner {who}.{p.field.split('.', 1)[1]}", p.message)
+            for p in practitioner_problems(practitioner)
+        ]
+    depths = _normalized_caution_depths(caution_depths, problems)
+    if problems:
+        raise ValidationError(problems)
+    with unit_of_work(db) as repo:
+        _store(repo, CLINIC_NAME_KEY, clinic.name.strip())
+        _store(repo, CLINIC_ADDRESS_KEY, clinic.address.strip())
+        _store(repo, CLINIC_LOGO_KEY, clinic.logo_path.strip())
+        _store(repo, CAUTION_DEPTHS_KEY, depths)
+        known = repo.existing_ids(PractitionerRow, [p.id for p in practitioners])
+        for practitioner in practitioners:
+            if practitioner.id in known:
+                repo.update_practitioner(practitioner)
+            else:
+                repo.add_practitioner(practitioner)

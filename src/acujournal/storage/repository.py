@@ -95,6 +95,11 @@ class JournalRepository:
     def get_practitioner(self, practitioner_id: uuid.UUID) -> Practitioner:
         return mapping.practitioner_from_row(self._get(PractitionerRow, practitioner_id))
 
+    def update_practitioner(self, practitioner: Practitioner) -> None:
+        row = self._get(PractitionerRow, practitioner.id)
+        for key, value in mapping.practitioner_values(practitioner).items():
+            setattr(row, key, value)
+
     # Patients ------------------------------------------------------------------------------
     def add_patient(self, patient: Patient, created_at: datetime) -> None:
         values = mapping.patient_values(patient)

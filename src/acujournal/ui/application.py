@@ -26,12 +26,15 @@ def application() -> QApplication:
 
 def run_main_window(db: Database, *, is_demo: bool, quit_after_load: bool) -> int:
     """Show the main window and run the event loop until it closes."""
+    from acujournal.ui.backup_scheduler import BackupScheduler
     from acujournal.ui.main_window import MainWindow
 
     app = application()
     window = MainWindow(db, is_demo=is_demo)
     window.show()
     window.restore_drafts()
+    if not quit_after_load:
+        window.attach_backups(BackupScheduler(db, parent=window))
     if quit_after_load:
         # The patient list is filled in the constructor; quit once the window is on screen.
         QTimer.singleShot(0, app.quit)

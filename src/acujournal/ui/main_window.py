@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSettings
+from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -34,6 +35,7 @@ from acujournal.services.patients import (
 from acujournal.services.practitioners import add_practitioner, list_practitioners
 from acujournal.services.sessions import get_session
 from acujournal.storage.db import Database
+from acujournal.ui.backup_scheduler import BackupScheduler
 from acujournal.ui.combo import index_of_data
 from acujournal.ui.editor_tabs import EditorTabs
 from acujournal.ui.patient_dialog import CaseDialog, PatientDialog
@@ -45,6 +47,7 @@ from acujournal.ui.patient_list_model import (
 from acujournal.ui.patient_page import PatientPage
 from acujournal.ui.report_actions import PatientRef, ReportActions
 from acujournal.ui.session_editor import SessionEditor
+from acujournal.ui.settings_dialog import SettingsDialog
 
 PRACTITIONER_SETTING = "session/practitioner"
 
@@ -56,6 +59,8 @@ class MainWindow(QMainWindow):
         self.is_demo = is_demo
         self.current_patient_id: uuid.UUID | None = None
         self.current_patient_name = ""
+        self.backups: BackupScheduler | None = None
+        self._closing_after_backup = False
         title = self.tr("AcuJournal")
         self.setWindowTitle(f"{title} – {self.tr('demo clinic')}" if is_demo else title)
         self.resize(1280, 800)
@@ -129,15 +134,22 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        journal = self.menuBar().addMenu(self.tr("&Journal"))
+        journal = self.journal_menu = self.menuBar().addMenu(self.tr("&Journal"))
         self.new_patient_action = self._action(
             self.tr("&New patient…"), QKeySequence.StandardKey.New, self.new_patient
         )
         self.find_action = self._action(
             self.tr("&Find patient"), QKeySequence.StandardKey.Find, self._focus_search
         )
-        quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
-        for action in (self.new_patient_action, self.find_action):
+        quit_action = self.quit_action = self._action(
+            self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close
+        )
+        self.settings_action = self._action(
+            self.tr("Clinic &settings…"), QKeySequence.StandardKey.Preferences, self.edit_settings
+        )
+        if self.settings_action.shortcut().isEmpty():
+            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        for action in (self.new_patient_action, self.find_action, self.settings_action):
             journal.addAction(action)
         journal.addSeparator()
         journal.addAction(quit_action)
@@ -302,6 +314,13 @@ class MainWindow(QMainWindow):
         self.reload_patients()
         self.statusBar().showMessage(template.replace("%1", patient.name), 8000)
 
+    def edit_settings(self) -> SettingsDialog:
+        """The clinic's settings; practitioners chosen here appear in the chooser at once."""
+        dialog = SettingsDialog(self.db, self)
+        dialog.accepted.connect(self.reload_practitioners)
+        dialog.open()
+        return dialog
+
     # Practitioner and sessions ------------------------------------------------------------
     def _build_practitioner_chooser(self) -> None:
         toolbar = self.addToolBar(self.tr("Practitioner"))
@@ -400,14 +419,67 @@ class MainWindow(QMainWindow):
             if case_id is not None:
                 self.page.select_case(case_id)
 
+    # Backups ------------------------------------------------------------------------------
+    def attach_backups(self, scheduler: BackupScheduler) -> None:
+        """Make automatic backups (daily, and on close) and offer "Back up now"."""
+        self.backups = scheduler
+        scheduler.backed_up.connect(self._backed_up)
+        scheduler.failed.connect(self._backup_failed)
+        self.backup_action = self._action(self.tr("&Back up now"), "Ctrl+Shift+B", self.back_up_now)
+        self.backup_action.setEnabled(scheduler.enabled)
+        self.journal_menu.insertAction(self.quit_action, self.backup_action)
+        self.journal_menu.insertSeparator(self.quit_action)
+        scheduler.start()
+
+    def back_up_now(self) -> None:
+        if self.backups is not None and self.backups.back_up_now():
+            self.statusBar().showMessage(self.tr("Backing up the journal…"))
+
+    def _backed_up(self, record: object) -> None:
+        path = getattr(record, "path", "")
+        self.statusBar().showMessage(
+            self.tr("Journal backed up and checked: %1").replace("%1", str(path)), 10_000
+        )
+
+    def _backup_failed(self, reason: str) -> None:
+        self.statusBar().showMessage(self.tr("Backup failed: %1").replace("%1", reason))
+        if not self._closing_after_backup:
+            QMessageBox.warning(self, self.tr("Backup failed"), reason)
+
+    def _back_up_before_closing(self) -> bool:
+        """Start the closing backup; True when the window must wait for it."""
+        backups = self.backups
+        if backups is None or self._closing_after_backup:
+            return False
+        if backups.running == 0 and not backups.changed_since_last_backup():
+            return False
+        self._closing_after_backup = True
+        dialog = QProgressDialog(self.tr("Backing up the journal before closing…"), "", 0, 0, self)
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        backups.idle.connect(dialog.reset)
+        backups.idle.connect(self.close)
+        if backups.running == 0:
+            backups.back_up_now()
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Every open editor either saves, keeps its draft for later, or discards on request;
-        # none is dropped silently.
-        if self.tabs.close_all():
-            self.reports.wait()
-            event.accept()
-        else:
+        # none is dropped silently. Then the journal is backed up if it changed.
+        if self._closing_after_backup and self.backups is not None and self.backups.running:
             event.ignore()
+            return
+        if not self.tabs.close_all():
+            event.ignore()
+            return
+        self.reports.wait()
+        if self._back_up_before_closing():
+            event.ignore()
+            return
+        if self.backups is not None:
+            self.backups.stop()
+        event.accept()
 
 
 def _uuid_or_none(value: object) -> uuid.UUID | None:

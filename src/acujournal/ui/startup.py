@@ -1,0 +1,140 @@
+"""Before a journal file opens: is it ours alone, is it sound, is it somewhere safe?
+
+Three checks, in this order, each with a clear dialog:
+
+1. one writer: another AcuJournal window on the same journal is refused (a lock left by a
+   crashed one is taken over);
+2. integrity: a damaged, truncated or foreign file is never opened, changed or deleted; the
+   newest backup that passed its check is offered instead (the damaged file is kept aside);
+3. location: a journal in a cloud-synced folder or on a network drive gets a warning.
+
+The questions go through a :class:`Prompt`, so tests answer them without dialogs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QLockFile, QObject
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from acujournal.services.backups import newest_good_backup, restore_journal
+from acujournal.storage.backup import BackupError, BackupRecord
+from acujournal.storage.integrity import (
+    FileState,
+    IntegrityReport,
+    check_database_file,
+    location_warning,
+)
+from acujournal.ui.instance_lock import acquire_journal_lock, lock_refusal_message
+
+
+class Prompt(Protocol):
+    def refused(self, message: str) -> None:
+        """Another window holds the journal: say so."""
+
+    def damaged(self, report: IntegrityReport, backup: BackupRecord | None) -> bool:
+        """The file is damaged: True to restore ``backup`` (offered only when not None)."""
+
+    def risky_location(self, warning: str) -> bool:
+        """The journal sits somewhere unsafe: True to open it anyway."""
+
+    def problem(self, message: str) -> None:
+        """Something went wrong that the person must know about."""
+
+
+@dataclass(slots=True)
+class Preparation:
+    """The outcome: go on (holding ``lock``) or stop with ``message``."""
+
+    lock: QLockFile | None
+    message: str | None = None
+    restored_from: Path | None = None
+
+    @property
+    def proceed(self) -> bool:
+        return self.message is None
+
+
+def prepare_journal_file(path: Path, prompt: Prompt) -> Preparation:
+    """Lock, check and (if the person agrees) restore the journal at ``path`` before opening.
+
+    A journal that does not exist yet is only locked: opening creates it.
+    """
+    lock = acquire_journal_lock(path)
+    if lock is None:
+        message = lock_refusal_message(path)
+        prompt.refused(message)
+        return Preparation(None, message)
+    result = Preparation(lock)
+    report = check_database_file(path)
+    if not report.ok and report.state is not FileState.MISSING:
+        backup = newest_good_backup(path)
+        if not prompt.damaged(report, backup) or backup is None:
+            lock.unlock()
+            return Preparation(None, f"{report.message} The file was left as it is.")
+        try:
+            restore_journal(backup.path, path)
+        except BackupError as error:
+            prompt.problem(str(error))
+            lock.unlock()
+            return Preparation(None, str(error))
+        result.restored_from = backup.path
+    warning = location_warning(path)
+    if warning is not None and not prompt.risky_location(warning):
+        lock.unlock()
+        return Preparation(None, warning)
+    return result
+
+
+class DialogPrompt(QObject):
+    """The real questions, as message boxes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__()
+        self.parent_widget = parent
+
+    def refused(self, message: str) -> None:
+        QMessageBox.warning(self.parent_widget, self.tr("Journal already open"), message)
+
+    def damaged(self, report: IntegrityReport, backup: BackupRecord | None) -> bool:
+        box = QMessageBox(self.parent_widget)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(self.tr("The journal file is damaged"))
+        text = report.message + " " + self.tr("The file has not been changed.")
+        if report.details:
+            box.setDetailedText("\n".join(report.details))
+        if backup is None:
+            box.setText(text + " " + self.tr("No checked backup of it was found."))
+            box.setStandardButtons(QMessageBox.StandardButton.Close)
+            box.exec()
+            return False
+        when = backup.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        box.setText(
+            text
+            + " "
+            + self.tr(
+                "Restore the newest checked backup, from %1? The damaged file is kept beside "
+                "the journal, renamed, so nothing is lost."
+            ).replace("%1", when)
+        )
+        restore = box.addButton(self.tr("&Restore backup"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Quit"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        return box.clickedButton() is restore
+
+    def risky_location(self, warning: str) -> bool:
+        box = QMessageBox(self.parent_widget)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Risky place for a journal"))
+        box.setText(warning)
+        open_anyway = box.addButton(self.tr("&Open anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Quit"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is open_anyway
+
+    def problem(self, message: str) -> None:
+        QMessageBox.critical(self.parent_widget, self.tr("AcuJournal"), message)
