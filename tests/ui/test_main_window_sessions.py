@@ -89,3 +89,28 @@ def test_an_empty_journal_asks_who_is_treating(
     assert window.new_session(journal.case.id) is not None
     assert "Dr Ada Berg" in [p.name for p in list_practitioners(db)]
     assert window.practitioner_combo.currentText() == "Dr Ada Berg"
+
+
+def test_no_two_actions_share_a_shortcut_with_an_editor_open(qtbot: QtBot, db: Database) -> None:
+    """An ambiguous shortcut fires neither action: every key must mean one thing."""
+    from PySide6.QtGui import QAction
+
+    journal = make_journal(db)
+    sign_session(db, make_session(journal), journal.practitioner.id)
+    window = _window(qtbot, db)
+    window.select_patient(journal.patient.id)
+    editor = window.new_session(journal.case.id)
+    assert editor is not None
+    owners: dict[str, str] = {}
+    clashes = []
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            name = key.toString()
+            if not name:
+                continue
+            label = action.text().replace("&", "")
+            if name in owners and owners[name] != label:
+                clashes.append(f"{name}: {owners[name]} / {label}")
+            owners.setdefault(name, label)
+    assert clashes == []
+    assert len(owners) >= 15

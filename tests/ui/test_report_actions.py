@@ -41,7 +41,7 @@ def test_patient_reports_need_a_patient_on_screen(qtbot: QtBot, db: Database) ->
     window.select_patient(journal.patient.id)
     assert reports.progress_action.isEnabled()
     assert reports.summary_action.isEnabled()
-    assert reports.progress_action.shortcut().toString() == "Ctrl+R"
+    assert reports.progress_action.shortcut().toString() == "Ctrl+Alt+P"
 
 
 def test_a_summary_is_built_in_the_background_and_previewed(qtbot: QtBot, db: Database) -> None:

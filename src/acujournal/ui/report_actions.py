@@ -143,15 +143,15 @@ class ReportActions(QObject):
 
         self.menu = QMenu(self.tr("&Reports"), window)
         self.progress_action = self._add(
-            self.tr("&Progress report…"), "Ctrl+R", self.progress_report
+            self.tr("&Progress report…"), "Ctrl+Alt+P", self.progress_report
         )
         self.internal_action = self._add(
             self.tr("Progress report with &internal notes…"),
-            "Ctrl+Shift+R",
+            None,
             lambda: self.progress_report(include_internal=True),
         )
         self.summary_action = self._add(
-            self.tr("Patient &summary…"), "Ctrl+Alt+R", self.patient_summary
+            self.tr("Patient &summary…"), "Ctrl+Alt+S", self.patient_summary
         )
         self.menu.addSeparator()
         self.clinic_action = self._add(self.tr("&Clinic report…"), None, self.clinic_report)
