@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from acujournal.ui.pain_scale import TOUCH_SIZE, PainPanel, PainScale
+from acujournal.ui.pain_scale import TOUCH_SIZE, TOUCH_WIDTH, PainPanel, PainScale
 
 
 @pytest.fixture
@@ -43,7 +43,8 @@ def test_buttons_are_touch_sized_and_clicks_report_edits(qtbot: QtBot) -> None:
     scale.valueEdited.connect(lambda old, new: edits.append((old, new)))
     for score in range(11):
         button = scale.button(score)
-        assert min(button.width(), button.height()) >= TOUCH_SIZE
+        assert button.height() >= TOUCH_SIZE
+        assert button.width() >= TOUCH_WIDTH
     qtbot.mouseClick(scale.button(6), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(scale.button(3), Qt.MouseButton.LeftButton)
     assert scale.value() == 3

@@ -539,7 +539,7 @@ class BodyChart(QWidget):
         self._describe()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(360, 400)
+        return QSize(300, 400)
 
     # Public API ---------------------------------------------------------------------------
     def marked_regions(self) -> list[str]:

@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self.patient_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.patient_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.patient_view.setAlternatingRowColors(True)
+        self.patient_view.setWordWrap(False)
+        self.patient_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.patient_view.verticalHeader().hide()
         header = self.patient_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -113,7 +115,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([360, 920])
+        splitter.setSizes([420, 860])
         self.setCentralWidget(splitter)
 
         self._build_menus()

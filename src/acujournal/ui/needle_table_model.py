@@ -82,13 +82,13 @@ class NeedleTableModel(RowTableModel):
     HEADERS = (
         QT_TR_NOOP("Point"),
         QT_TR_NOOP("Side"),
-        QT_TR_NOOP("Depth mm"),
-        QT_TR_NOOP("Gauge mm"),
-        QT_TR_NOOP("Length mm"),
+        QT_TR_NOOP("Depth\nmm"),
+        QT_TR_NOOP("Gauge\nmm"),
+        QT_TR_NOOP("Length\nmm"),
         QT_TR_NOOP("Stim."),
         QT_TR_NOOP("Hz"),
         QT_TR_NOOP("mA"),
-        QT_TR_NOOP("Retain min"),
+        QT_TR_NOOP("Retain\nmin"),
         QT_TR_NOOP("De qi"),
     )
     READ_ONLY_COLUMNS = frozenset({POINT})

@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
 from acujournal.domain.validation import PAIN_RANGE
 
 TOUCH_SIZE = 44
+"""Height of a score button: a comfortable finger target."""
+TOUCH_WIDTH = 38
+"""Narrowest a score button gets, so both scales fit beside each other at 1280 px."""
 LOW, HIGH = PAIN_RANGE
 
 # Green -> amber -> red, so the score reads at a glance; text stays black for contrast.
@@ -67,7 +70,7 @@ class PainScale(QFrame):
             button.setCheckable(True)
             # The scale, not each button, holds the focus, so number keys always reach it.
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumSize(QSize(TOUCH_SIZE, TOUCH_SIZE))
+            button.setMinimumSize(QSize(TOUCH_WIDTH, TOUCH_SIZE))
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setAccessibleName(f"{accessible_name} {score}")
             hue = _HUES[score]

@@ -242,7 +242,8 @@ class PatientPage(QWidget):
         main.addWidget(body)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 1)
-        main.setSizes([860, 400])
+        # The chart and the history need the width; the figures read well at ~300 px.
+        main.setSizes([900, 300])
         main.setChildrenCollapsible(False)
         self.splitter = main
 
