@@ -38,12 +38,14 @@ def test_without_a_display_the_app_says_so_in_one_sentence(tmp_path: Path) -> No
 
 
 def test_first_start_opens_a_demo_clinic_kept_apart_from_the_journal(tmp_path: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ACUJOURNAL_DATA_DIR=str(tmp_path))
+    # A fresh account: not even the data folder exists yet.
+    data = tmp_path / "data"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ACUJOURNAL_DATA_DIR=str(data))
     result = _run(["--quit-after-load"], env)
     assert result.returncode == 0, result.stderr
-    demo = tmp_path / "demo-clinic.sqlite3"
+    demo = data / "demo-clinic.sqlite3"
     assert demo.exists()
-    assert not (tmp_path / "journal.sqlite3").exists()
+    assert not (data / "journal.sqlite3").exists()
     db = open_database(database_url(demo))
     try:
         assert len(list_patients(db)) > 10

@@ -70,15 +70,16 @@ def run_gui(args: argparse.Namespace) -> int:
 
     application()
     lock = None
+    passphrase = None
     if db_path is not None:
         # Locked, checked and (when the person agrees) restored before anything opens it.
         preparation = prepare_journal_file(Path(db_path).resolve(), DialogPrompt())
         if not preparation.proceed:
             print(f"acujournal: {preparation.message}", file=sys.stderr)
             return 1
-        lock = preparation.lock
+        lock, passphrase = preparation.lock, preparation.passphrase
     try:
-        db = open_database(database_url(db_path, url))
+        db = open_database(database_url(db_path, url), passphrase=passphrase)
     except DatabaseOpenError as error:
         print(f"acujournal: {error}", file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,16 @@ class Answers:
 
     restore: bool = True
     open_anyway: bool = True
+    passphrases: tuple[str, ...] = ()
     asked: list[str] = field(default_factory=list)
+
+    def passphrase(self, journal: str, check: Callable[[str], str | None]) -> str | None:
+        for candidate in self.passphrases:
+            problem = check(candidate)
+            self.asked.append(f"passphrase for {journal}: {problem or 'accepted'}")
+            if problem is None:
+                return candidate
+        return None
 
     def refused(self, message: str) -> None:
         self.asked.append(f"refused: {message}")
@@ -131,3 +141,50 @@ def test_a_new_journal_is_only_locked(tmp_path: Path) -> None:
     assert answers.asked == []
     assert preparation.lock is not None
     preparation.lock.unlock()
+
+
+def test_the_first_journal_gets_its_folder_made_owner_only(tmp_path: Path) -> None:
+    # A fresh account has no data folder yet; the lock file needs one before anything opens.
+    path = tmp_path / "new-user" / "data" / "journal.sqlite3"
+    answers = Answers()
+    preparation = prepare_journal_file(path, answers)
+    assert preparation.proceed, answers.asked
+    assert answers.asked == []
+    assert (path.parent.stat().st_mode & 0o777) == 0o700
+    assert preparation.lock is not None
+    preparation.lock.unlock()
+
+
+def test_a_journal_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    answers = Answers()
+    preparation = prepare_journal_file(blocker / "journal.sqlite3", answers)
+    assert not preparation.proceed
+    assert answers.asked == [f"problem: {preparation.message}"]
+    assert str(blocker) in preparation.message
+
+
+def test_an_encrypted_journal_asks_for_its_passphrase_first(tmp_path: Path) -> None:
+    path = tmp_path / "secret.sqlite3"
+    db = open_database(database_url(path), passphrase="correct horse battery")
+    make_journal(db, "Åse Bjørnstad")
+    db.dispose()
+
+    answers = Answers(passphrases=("wrong guess 1", "correct horse battery"))
+    preparation = prepare_journal_file(path, answers)
+    assert preparation.proceed, preparation.message
+    assert answers.asked == [
+        "passphrase for secret.sqlite3: The passphrase is wrong, or this is not an AcuJournal "
+        "journal.",
+        "passphrase for secret.sqlite3: accepted",
+    ]
+    assert preparation.passphrase == "correct horse battery"
+    assert preparation.lock is not None
+    preparation.lock.unlock()
+
+    before = path.read_bytes()
+    giving_up = Answers(passphrases=("nope nope",), restore=False)
+    assert not prepare_journal_file(path, giving_up).proceed
+    assert giving_up.asked[-1] == "damaged: encrypted backup=False"
+    assert path.read_bytes() == before

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 
-from acujournal.storage.db import Database, DatabaseOpenError, database_url, open_database
+from acujournal.storage.db import (
+    Database,
+    DatabaseOpenError,
+    PassphraseNeededError,
+    database_url,
+    open_database,
+)
+
+# The passphrase of an encrypted journal, for commands run without a person to ask.
+PASSPHRASE_ENV = "ACUJOURNAL_PASSPHRASE"
 
 
 class CliError(Exception):
@@ -43,9 +53,13 @@ def open_journal(args: argparse.Namespace, *, create: bool = False) -> Database:
     """Open the database named by ``--db``/``--database-url`` (or the default one).
 
     Expected problems (no such file, not a database, server unreachable) become a CliError.
+    An encrypted journal is opened with the passphrase in ``ACUJOURNAL_PASSPHRASE`` (a new
+    journal created with it set is encrypted).
     """
     try:
         url = database_url(getattr(args, "db", None), getattr(args, "database_url", None))
-        return open_database(url, create=create)
+        return open_database(url, create=create, passphrase=os.environ.get(PASSPHRASE_ENV) or None)
+    except PassphraseNeededError as error:
+        raise CliError(f"{error} Set {PASSPHRASE_ENV} to it.") from error
     except DatabaseOpenError as error:
         raise CliError(str(error)) from error

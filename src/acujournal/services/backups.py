@@ -78,16 +78,24 @@ def back_up_journal(
 
     Raises BackupError when no backup could be written, or when the backup was written but
     failed its check (the failure is recorded in the manifest, so it shows in the list).
+    An encrypted journal is backed up encrypted with its passphrase.
     """
-    return back_up_journal_file(journal_path(db), folder, now)
+    return back_up_journal_file(journal_path(db), folder, now, passphrase=db.passphrase)
 
 
 def back_up_journal_file(
-    journal: Path, folder: Path | None = None, now: datetime | None = None
+    journal: Path,
+    folder: Path | None = None,
+    now: datetime | None = None,
+    *,
+    passphrase: str | None = None,
 ) -> BackupRecord:
-    """Back up the SQLite journal file at ``journal`` (open elsewhere or not), as above."""
+    """Back up the SQLite journal file at ``journal`` (open elsewhere or not), as above.
+
+    An encrypted journal needs its ``passphrase``.
+    """
     folder = folder if folder is not None else default_backup_folder()
-    record = create_backup(journal, folder, now or utc_now())
+    record = create_backup(journal, folder, now or utc_now(), passphrase=passphrase)
     record_backup(record)
     if not record.verified:
         raise BackupError(
@@ -134,13 +142,17 @@ def newest_good_backup(journal: Path, folder: Path | None = None) -> BackupRecor
     return None
 
 
-def restore_journal(backup: Path, journal: Path, now: datetime | None = None) -> RestoreResult:
+def restore_journal(
+    backup: Path, journal: Path, now: datetime | None = None, *, passphrase: str | None = None
+) -> RestoreResult:
     """Replace the journal with a backup, after checking it; the current files are kept aside.
 
     The journal must not be open: close the database first. Refused while another AcuJournal
     process holds the journal's lock, for a backup that fails its integrity check, for one
     that failed its check when it was made or whose content changed since (when its folder's
-    manifest knows it), and for a backup from a newer AcuJournal (unknown schema).
+    manifest knows it), and for a backup from a newer AcuJournal (unknown schema). An
+    encrypted backup is checked with ``passphrase`` (the one the journal had when the backup
+    was made) and restored encrypted.
     """
     holder = lock_holder(journal)
     if holder is not None:
@@ -155,10 +167,13 @@ def restore_journal(backup: Path, journal: Path, now: datetime | None = None) ->
                 "choose another one."
             )
         verification = verify_backup(
-            backup, expected_counts=record.counts, expected_sha256=record.sha256
+            backup,
+            expected_counts=record.counts,
+            expected_sha256=record.sha256,
+            passphrase=passphrase,
         )
     else:
-        verification = verify_backup(backup)
+        verification = verify_backup(backup, passphrase=passphrase)
     if not verification.ok:
         raise BackupError(f"The backup {backup.name} cannot be restored: {verification.problem}.")
     if verification.revision is None or not _known_revision(verification.revision):
@@ -166,7 +181,7 @@ def restore_journal(backup: Path, journal: Path, now: datetime | None = None) ->
             f"The backup {backup.name} is not an AcuJournal journal this version can open "
             f"(schema {verification.revision or 'missing'})."
         )
-    return restore_backup(backup, journal, now or utc_now())
+    return restore_backup(backup, journal, now or utc_now(), passphrase=passphrase)
 
 
 def lock_holder(journal: Path) -> str | None:
@@ -220,10 +235,13 @@ def _local_zone() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 
-def backup_is_intact(record: BackupRecord) -> bool:
-    """Check a recorded backup again now (hash, integrity, counts); for a "check backups" view."""
+def backup_is_intact(record: BackupRecord, passphrase: str | None = None) -> bool:
+    """Check a recorded backup again now (hash, integrity, counts); for a "check backups" view.
+
+    An encrypted backup needs its ``passphrase``.
+    """
     if not record.path.is_file() or not record.verified:
         return False
     if record.sha256 and file_sha256(record.path) != record.sha256:
         return False
-    return verify_backup(record.path, expected_counts=record.counts).ok
+    return verify_backup(record.path, expected_counts=record.counts, passphrase=passphrase).ok

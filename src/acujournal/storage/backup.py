@@ -13,6 +13,11 @@ to be good (or known to be bad, and why).
 
 Restoring never deletes anything: the current journal and its ``-wal``/``-shm`` are moved aside
 under a timestamped name, then the checked backup is copied into place and synced to disk.
+
+An encrypted journal is backed up encrypted, with the same passphrase: the online backup API
+copies pages between two keyed SQLCipher connections, so no page is ever written in plain
+text, and the check opens the copy with the passphrase. Backups, and the folder made for
+them, are readable by their owner only.
 """
 
 from __future__ import annotations
@@ -30,6 +35,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+
+from acujournal.storage import cipher
+from acujournal.storage.file_safety import error_reason, fsync_file, fsync_folder, remove_quietly
+from acujournal.storage.private_files import (
+    PRIVATE_FILE_MODE,
+    create_private_file,
+    make_private_folder,
+)
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = "acujournal-backups/1"
@@ -116,11 +129,16 @@ class RestoreResult:
 # Names -----------------------------------------------------------------------------------------
 
 
-def backup_name(journal: Path, moment: datetime, attempt: int = 1) -> str:
-    """``journal.sqlite3`` at 09:30:12 UTC -> ``journal-20260115T093012Z.sqlite3``."""
+def backup_name(journal: Path, moment: datetime, attempt: int = 1, label: str = "") -> str:
+    """``journal.sqlite3`` at 09:30:12 UTC -> ``journal-20260115T093012Z.sqlite3``.
+
+    A ``label`` goes before the time (``journal-schema-0002-20260115T093012Z.sqlite3``): such
+    a backup is not one of the journal's everyday backups and the rotation leaves it alone.
+    """
     stamp = moment.astimezone(UTC).strftime(STAMP)
     extra = f"-{attempt}" if attempt > 1 else ""
-    return f"{journal.stem}-{stamp}{extra}{journal.suffix or DEFAULT_SUFFIX}"
+    prefix = f"{label}-" if label else ""
+    return f"{journal.stem}-{prefix}{stamp}{extra}{journal.suffix or DEFAULT_SUFFIX}"
 
 
 def backup_time(name: str, journal: Path) -> datetime | None:
@@ -136,8 +154,18 @@ def backup_time(name: str, journal: Path) -> datetime | None:
 # Making a backup -------------------------------------------------------------------------------
 
 
-def create_backup(journal: Path, folder: Path, now: datetime) -> BackupRecord:
+def create_backup(
+    journal: Path,
+    folder: Path,
+    now: datetime,
+    *,
+    passphrase: str | None = None,
+    label: str = "",
+) -> BackupRecord:
     """Back up the SQLite journal at ``journal`` into ``folder`` and check the copy.
+
+    An encrypted journal needs its ``passphrase``; the backup is encrypted with it. ``label``
+    marks a backup made for a reason (see ``backup_name``).
 
     The copy is written under a temporary ``.partial`` name and only renamed once complete
     and synced, so a crash, a full disk or a read-only folder leaves no file that could pass
@@ -146,27 +174,31 @@ def create_backup(journal: Path, folder: Path, now: datetime) -> BackupRecord:
     """
     if not journal.is_file():
         raise BackupError(f"There is no journal database at {journal} to back up.")
+    if passphrase is None and cipher.is_encrypted(journal):
+        raise BackupError(
+            f"The journal {journal} is encrypted: its passphrase is needed to back it up."
+        )
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(folder)
     except OSError as error:
-        raise BackupError(f"Cannot create the backup folder {folder}: {_reason(error)}.") from error
-    final, partial = _free_name(journal, folder, now)
+        reason = error_reason(error)
+        raise BackupError(f"Cannot create the backup folder {folder}: {reason}.") from error
+    final, partial = _free_name(journal, folder, now, label)
     try:
-        # Creating the file first turns a read-only or missing folder into a plain OS error
-        # with a reason, instead of SQLite's "unable to open database file".
-        with partial.open("xb"):
-            pass
-        counts = _copy_snapshot(journal, partial)
-        _fsync_file(partial)
+        # Creating the file first (owner-only) turns a read-only or missing folder into a
+        # plain OS error with a reason, instead of SQLite's "unable to open database file".
+        create_private_file(partial)
+        counts = _copy_snapshot(journal, partial, passphrase)
+        fsync_file(partial)
         os.replace(partial, final)
-        _fsync_folder(folder)
-    except (OSError, sqlite3.Error) as error:
-        _remove_quietly(partial, *(Path(f"{partial}{side}") for side in ("-journal", *SIDE_FILES)))
-        reason = _reason(error)
-        if isinstance(error, sqlite3.Error) and "disk" in reason:
+        fsync_folder(folder)
+    except cipher.database_errors(OSError, ValueError, cipher.EncryptionUnavailableError) as error:
+        remove_quietly(partial, *(Path(f"{partial}{side}") for side in ("-journal", *SIDE_FILES)))
+        reason = error_reason(error)
+        if isinstance(error, cipher.database_errors()) and "disk" in reason:
             reason += " (is the disk full?)"
         raise BackupError(f"Cannot back up {journal.name} into {folder}: {reason}.") from error
-    verification = verify_backup(final, expected_counts=counts)
+    verification = verify_backup(final, expected_counts=counts, passphrase=passphrase)
     return BackupRecord(
         folder=folder,
         file=final.name,
@@ -180,23 +212,21 @@ def create_backup(journal: Path, folder: Path, now: datetime) -> BackupRecord:
     )
 
 
-def _free_name(journal: Path, folder: Path, now: datetime) -> tuple[Path, Path]:
+def _free_name(journal: Path, folder: Path, now: datetime, label: str = "") -> tuple[Path, Path]:
     attempt = 1
     while True:
-        final = folder / backup_name(journal, now, attempt)
+        final = folder / backup_name(journal, now, attempt, label)
         partial = folder / f".{final.name}{PARTIAL_SUFFIX}"
         if not final.exists() and not partial.exists():
             return final, partial
         attempt += 1
 
 
-def _copy_snapshot(journal: Path, target: Path) -> dict[str, int]:
+def _copy_snapshot(journal: Path, target: Path, passphrase: str | None = None) -> dict[str, int]:
     """Copy the journal into ``target``; the row counts of the very snapshot copied."""
     # mode=rw: never create a journal that is not there. isolation_level=None: the explicit
     # BEGIN below is the only transaction.
-    source = sqlite3.connect(
-        f"{journal.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None
-    )
+    source = _connect(f"{journal.resolve().as_uri()}?mode=rw", passphrase)
     try:
         source.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # One read transaction around counting and copying: in WAL mode the backup step
@@ -204,7 +234,7 @@ def _copy_snapshot(journal: Path, target: Path) -> dict[str, int]:
         source.execute("BEGIN")
         try:
             counts = table_counts(source)
-            destination = sqlite3.connect(target, isolation_level=None)
+            destination = _connect(str(target), passphrase, uri=False)
             try:
                 source.backup(destination)
                 # A backup is one self-contained file: leave WAL mode, which the copy inherits
@@ -217,6 +247,13 @@ def _copy_snapshot(journal: Path, target: Path) -> dict[str, int]:
     finally:
         source.close()
     return counts
+
+
+def _connect(target: str, passphrase: str | None, *, uri: bool = True) -> Any:
+    """A connection to ``target``: plain SQLite, or SQLCipher keyed with ``passphrase``."""
+    if passphrase is None:
+        return sqlite3.connect(target, uri=uri, isolation_level=None)
+    return cipher.connect(target, passphrase, uri=uri, isolation_level=None)
 
 
 def table_counts(connection: sqlite3.Connection) -> dict[str, int]:
@@ -240,22 +277,37 @@ def verify_backup(
     *,
     expected_counts: dict[str, int] | None = None,
     expected_sha256: str | None = None,
+    passphrase: str | None = None,
 ) -> Verification:
-    """Check a backup file without changing it: integrity, foreign keys, row counts, hash."""
+    """Check a backup file without changing it: integrity, foreign keys, row counts, hash.
+
+    An encrypted backup is checked with its ``passphrase``, each page's HMAC included.
+    """
     if not path.is_file():
         return Verification(False, f"the file {path} is missing", {})
     if expected_sha256:
         try:
             actual = file_sha256(path)
         except OSError as error:
-            return Verification(False, f"it cannot be read: {_reason(error)}", {})
+            return Verification(False, f"it cannot be read: {error_reason(error)}", {})
         if actual != expected_sha256:
             return Verification(False, "its content changed since it was made", {})
+    if passphrase is None and cipher.is_encrypted(path):
+        return Verification(False, "it is encrypted: its passphrase is needed to check it", {})
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error as error:
+        connection = _connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", passphrase)
+    except (ValueError, cipher.EncryptionUnavailableError) as error:
+        return Verification(False, str(error).rstrip("."), {})
+    except cipher.database_errors() as error:
+        if passphrase is not None and "not a database" in str(error):
+            reason = cipher.unreadable_reason(path, passphrase).rstrip(".")
+            return Verification(False, reason[:1].lower() + reason[1:], {})
         return Verification(False, f"SQLite cannot open it ({error})", {})
     try:
+        if passphrase is not None:
+            failing = cipher.page_problems(connection)
+            if failing:
+                return Verification(False, f"encryption check failed: {failing[0]}", {})
         found = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(5)")]
         if found != ["ok"]:
             return Verification(False, f"integrity check failed: {found[0]}", {})
@@ -270,7 +322,7 @@ def verify_backup(
             return Verification(False, f"{what} (first: {table} row {rowid} -> {parent})", {})
         counts = table_counts(connection)
         revision = _revision(connection, counts)
-    except sqlite3.Error as error:
+    except cipher.database_errors() as error:
         return Verification(False, f"SQLite cannot read it ({error})", {})
     finally:
         connection.close()
@@ -341,11 +393,11 @@ def write_manifest(folder: Path, records: Iterable[BackupRecord]) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, folder / MANIFEST_NAME)
-        _fsync_folder(folder)
+        fsync_folder(folder)
     except OSError as error:
-        _remove_quietly(Path(temporary))
+        remove_quietly(Path(temporary))
         raise BackupError(
-            f"Cannot write the backup manifest in {folder}: {_reason(error)}."
+            f"Cannot write the backup manifest in {folder}: {error_reason(error)}."
         ) from error
 
 
@@ -503,7 +555,9 @@ def backup_due(last: datetime | None, now: datetime, interval: timedelta = BACKU
 # Restoring -------------------------------------------------------------------------------------
 
 
-def restore_backup(backup: Path, journal: Path, now: datetime) -> RestoreResult:
+def restore_backup(
+    backup: Path, journal: Path, now: datetime, *, passphrase: str | None = None
+) -> RestoreResult:
     """Put a checked backup in place of the journal, keeping the current files aside.
 
     The journal must be closed. The backup is checked first (integrity, foreign keys); then
@@ -511,24 +565,26 @@ def restore_backup(backup: Path, journal: Path, now: datetime) -> RestoreResult:
     ``<name>.before-restore-<UTC time><suffix>`` (a log stays with its database, so the set
     can still be opened), and the backup is copied into place and synced. Nothing is deleted.
     Raises BackupError when the backup is not good or a step fails; a failed step puts back
-    what was moved.
+    what was moved. An encrypted backup is checked with its ``passphrase`` and stays
+    encrypted.
     """
-    verification = verify_backup(backup)
+    verification = verify_backup(backup, passphrase=passphrase)
     if not verification.ok:
         raise BackupError(f"The backup {backup.name} cannot be restored: {verification.problem}.")
     folder = journal.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(folder)
     except OSError as error:
-        raise BackupError(f"Cannot create the folder {folder}: {_reason(error)}.") from error
+        raise BackupError(f"Cannot create the folder {folder}: {error_reason(error)}.") from error
     incoming = folder / f".{journal.name}.restoring"
     try:
         shutil.copyfile(backup, incoming)
-        _fsync_file(incoming)
+        os.chmod(incoming, PRIVATE_FILE_MODE)
+        fsync_file(incoming)
     except OSError as error:
-        _remove_quietly(incoming)
+        remove_quietly(incoming)
         raise BackupError(
-            f"Cannot copy the backup {backup.name} into {folder}: {_reason(error)}."
+            f"Cannot copy the backup {backup.name} into {folder}: {error_reason(error)}."
         ) from error
     moved: list[tuple[Path, Path]] = []
     try:
@@ -543,11 +599,11 @@ def restore_backup(backup: Path, journal: Path, now: datetime) -> RestoreResult:
                     os.replace(current, target)
                     moved.append((current, target))
             os.replace(incoming, journal)
-            _fsync_folder(folder)
+            fsync_folder(folder)
     except OSError as error:
-        _remove_quietly(incoming)
+        remove_quietly(incoming)
         raise BackupError(
-            f"Cannot put the backup in place of {journal}: {_reason(error)}; "
+            f"Cannot put the backup in place of {journal}: {error_reason(error)}; "
             "the journal was left as it was."
         ) from error
     return RestoreResult(journal, backup, tuple(target for _, target in moved))
@@ -573,34 +629,3 @@ def _undo_on_error(moved: list[tuple[Path, Path]]) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 os.replace(target, original)
         raise
-
-
-# Small helpers ---------------------------------------------------------------------------------
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror.lower()
-    return str(error).rstrip(".")
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb+") as stream:
-        os.fsync(stream.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    # A rename is only durable once the folder is synced; Windows cannot open folders.
-    if os.name != "posix":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _remove_quietly(*paths: Path) -> None:
-    for path in paths:
-        with contextlib.suppress(OSError):
-            path.unlink(missing_ok=True)

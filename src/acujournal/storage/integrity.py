@@ -13,6 +13,10 @@ files next to a database it opens. So the check never writes to the journal or b
 
 A damaged file is reported, never repaired, deleted or overwritten: the person decides, and
 the newest good backup is the way back.
+
+An encrypted journal has no readable header; it is recognised as encrypted, and its pages
+are checked only when its passphrase is given: each page's HMAC (SQLCipher's
+``cipher_integrity_check``), then SQLite's quick check.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePath, PureWindowsPath
+from typing import Any
+
+from acujournal.storage import cipher
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
@@ -45,6 +52,8 @@ class FileState(StrEnum):
     NOT_A_DATABASE = "not_a_database"
     TRUNCATED = "truncated"
     DAMAGED = "damaged"
+    # Encrypted, and not checked: no passphrase was given, or it does not open the file.
+    ENCRYPTED = "encrypted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +75,14 @@ class IntegrityReport:
         return self.state is FileState.OK
 
 
-def check_database_file(path: str | os.PathLike[str]) -> IntegrityReport:
+def check_database_file(
+    path: str | os.PathLike[str], *, passphrase: str | None = None
+) -> IntegrityReport:
     """Check a SQLite journal file without modifying it or creating anything beside it.
 
     Detects a missing, unreadable, empty, zeroed or truncated file, one that is not a SQLite
-    database at all, and damaged pages (``PRAGMA quick_check``).
+    database at all, and damaged pages (``PRAGMA quick_check``). An encrypted journal is
+    checked with its ``passphrase``; without one the report says it is encrypted.
     """
     file = Path(path)
     try:
@@ -87,10 +99,101 @@ def check_database_file(path: str | os.PathLike[str]) -> IntegrityReport:
     except OSError as error:
         return _unreadable(file, error)
 
+    if cipher.file_kind(file) is cipher.FileKind.ENCRYPTED:
+        return _check_encrypted(file, size, passphrase)
     found = _check_header(file, size, header)
     if found is not None:
         return found
     return _check_pages(file, size)
+
+
+def _check_encrypted(file: Path, size: int, passphrase: str | None) -> IntegrityReport:
+    if passphrase is None:
+        return IntegrityReport(
+            file,
+            FileState.ENCRYPTED,
+            f"The journal file {file} is encrypted; its pages can be checked only with its "
+            "passphrase.",
+            size,
+        )
+    if size % cipher.SQLCIPHER_PAGE_SIZE:
+        return _truncated(
+            file,
+            size,
+            f"its size is not a whole number of {cipher.SQLCIPHER_PAGE_SIZE}-byte pages",
+        )
+    wal = Path(f"{file}-wal")
+    try:
+        has_log = wal.is_file() and wal.stat().st_size > 0
+        if has_log:
+            with tempfile.TemporaryDirectory(prefix="acujournal-check-") as folder:
+                copy = Path(folder) / "journal.sqlite3"
+                shutil.copyfile(file, copy)
+                shutil.copyfile(wal, Path(f"{copy}-wal"))
+                outcome = _encrypted_findings(copy, passphrase, f"{copy.as_uri()}?mode=rw")
+        else:
+            outcome = _encrypted_findings(
+                file, passphrase, f"{file.resolve().as_uri()}?mode=ro&immutable=1"
+            )
+    except OSError as error:
+        return _unreadable(file, error)
+    except cipher.EncryptionUnavailableError as error:
+        return IntegrityReport(file, FileState.ENCRYPTED, str(error), size)
+    if isinstance(outcome, str):
+        if outcome == cipher.WRONG_PASSPHRASE:
+            return IntegrityReport(
+                file,
+                FileState.ENCRYPTED,
+                f"The journal file {file} is encrypted, and the passphrase given does not open "
+                "it (or it is not an AcuJournal journal): its pages were not checked.",
+                size,
+            )
+        return IntegrityReport(file, FileState.DAMAGED, outcome, size)
+    problems, findings, pages = outcome
+    if problems:
+        failing = cipher.failing_pages(problems) or [0]
+        return IntegrityReport(
+            file,
+            FileState.DAMAGED,
+            cipher.damaged_pages_message(file, failing, pages),
+            size,
+            tuple(problems[:MAX_REPORTED_PROBLEMS]),
+        )
+    if findings == ["ok"]:
+        return IntegrityReport(
+            file, FileState.OK, f"The journal file {file} is intact (encrypted).", size
+        )
+    details = tuple(findings[:MAX_REPORTED_PROBLEMS])
+    return IntegrityReport(
+        file,
+        FileState.DAMAGED,
+        f"The journal file {file} is damaged: SQLite found {_count(len(findings))} "
+        f"in its pages, the first being: {details[0]}",
+        size,
+        details,
+    )
+
+
+def _encrypted_findings(
+    file: Path, passphrase: str, uri: str
+) -> str | tuple[list[str], list[str], int]:
+    """(HMAC problems, quick_check findings, pages), or why the file could not be read."""
+    try:
+        connection: Any = cipher.connect(uri, passphrase, uri=True)
+    except ValueError:
+        return cipher.WRONG_PASSPHRASE
+    except cipher.database_errors():
+        return cipher.unreadable_reason(file, passphrase)
+    try:
+        problems = cipher.page_problems(connection)
+        if problems:
+            return problems, [], file.stat().st_size // cipher.SQLCIPHER_PAGE_SIZE
+        rows = connection.execute(f"PRAGMA quick_check({MAX_REPORTED_PROBLEMS})").fetchall()
+    except cipher.database_errors() as error:
+        return [], [str(error)], 0
+    finally:
+        connection.close()
+    return [], [str(row[0]) for row in rows], 0
 
 
 def _unreadable(file: Path, error: OSError) -> IntegrityReport:

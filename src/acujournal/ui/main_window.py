@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 import uuid
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QHeaderView,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QSplitter,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -34,10 +37,14 @@ from acujournal.services.patients import (
 )
 from acujournal.services.practitioners import add_practitioner, list_practitioners
 from acujournal.services.sessions import get_session
+from acujournal.services.settings import get_idle_lock_minutes
+from acujournal.storage.cipher import WRONG_PASSPHRASE
 from acujournal.storage.db import Database
 from acujournal.ui.backup_scheduler import BackupScheduler
 from acujournal.ui.combo import index_of_data
 from acujournal.ui.editor_tabs import EditorTabs
+from acujournal.ui.idle_lock import IdleLock
+from acujournal.ui.passphrase_dialog import PassphraseDialog, PassphraseMode
 from acujournal.ui.patient_dialog import CaseDialog, PatientDialog
 from acujournal.ui.patient_list_model import (
     PATIENT_ID_ROLE,
@@ -122,6 +129,7 @@ class MainWindow(QMainWindow):
         self.reports = ReportActions(self, db, self._report_subject, self.listed_patients)
         self._build_practitioner_chooser()
         self.reload_patients()
+        self._build_idle_lock()
 
     # Menus --------------------------------------------------------------------------------
     def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
@@ -421,6 +429,62 @@ class MainWindow(QMainWindow):
             if case_id is not None:
                 self.page.select_case(case_id)
 
+    # Idle lock ----------------------------------------------------------------------------
+    def _build_idle_lock(self) -> None:
+        """Hide patient data after a spell without input, until the practitioner unlocks."""
+        minutes = get_idle_lock_minutes(self.db)
+        self.idle_lock = IdleLock(minutes * 60_000, parent=self)
+        self.idle_lock.locked.connect(self._lock_screen)
+        self.lock_action = self._action(self.tr("&Lock now"), "Ctrl+L", self.idle_lock.lock)
+        self.journal_menu.insertAction(self.quit_action, self.lock_action)
+        self.idle_lock.install()
+        self.screen_locked = False
+
+    def _unlock_dialog(self) -> PassphraseDialog:
+        passphrase = self.db.passphrase
+        if passphrase:
+
+            def check(typed: str) -> str | None:
+                same = hmac.compare_digest(typed.encode(), passphrase.encode())
+                return None if same else WRONG_PASSPHRASE
+
+            return PassphraseDialog(
+                PassphraseMode.ASK, journal=self.db.location, check=check, parent=self
+            )
+        return PassphraseDialog(PassphraseMode.CONFIRM, parent=self)
+
+    def _lock_screen(self) -> None:
+        if self.screen_locked:
+            return
+        if QApplication.activeModalWidget() is not None:
+            # A dialog is open (it may be mid-question): lock once it is answered.
+            QTimer.singleShot(30_000, self.idle_lock.lock)
+            return
+        self.screen_locked = True
+        central = self.centralWidget()
+        central.hide()
+        self.menuBar().setEnabled(False)
+        for toolbar in self.findChildren(QToolBar):
+            toolbar.setEnabled(False)
+        self.statusBar().showMessage(self.tr("Locked: patient data is hidden."))
+        while True:
+            dialog = self._unlock_dialog()
+            if dialog.exec():
+                break
+            if dialog.attempts_exhausted:
+                # Every editor's draft is already stored; nothing is lost by stopping here.
+                app = QApplication.instance()
+                if app is not None:
+                    app.quit()
+                return
+        central.show()
+        self.menuBar().setEnabled(True)
+        for toolbar in self.findChildren(QToolBar):
+            toolbar.setEnabled(True)
+        self.screen_locked = False
+        self.statusBar().clearMessage()
+        self.idle_lock.unlock()
+
     # Backups ------------------------------------------------------------------------------
     def attach_backups(self, scheduler: BackupScheduler) -> None:
         """Make automatic backups (daily, and on close) and offer "Back up now"."""
@@ -481,6 +545,7 @@ class MainWindow(QMainWindow):
             return
         if self.backups is not None:
             self.backups.stop()
+        self.idle_lock.uninstall()
         event.accept()
 
 

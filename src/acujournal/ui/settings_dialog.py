@@ -46,9 +46,11 @@ from acujournal.domain.validation import (
 )
 from acujournal.services.practitioners import list_practitioners
 from acujournal.services.settings import (
+    MAX_IDLE_LOCK_MINUTES,
     ClinicDetails,
     get_caution_depths,
     get_clinic_details,
+    get_idle_lock_minutes,
     save_settings,
 )
 from acujournal.storage.db import Database
@@ -192,6 +194,12 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("&Address:"), self.clinic_address)
         form.addRow(self.tr("Logo:"), logo_row)
         form.addRow("", self.logo_preview)
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(0, MAX_IDLE_LOCK_MINUTES)
+        self.idle_minutes.setSuffix(self.tr(" min"))
+        self.idle_minutes.setSpecialValueText(self.tr("never"))
+        self.idle_minutes.setAccessibleName(self.tr("Lock after minutes without use"))
+        form.addRow(self.tr("Lock the screen &after:"), self.idle_minutes)
         self.clinic_name.setAccessibleName(self.tr("Clinic name"))
         self.clinic_address.setAccessibleName(self.tr("Clinic address"))
         self.logo_path.setAccessibleName(self.tr("Logo file"))
@@ -249,6 +257,7 @@ class SettingsDialog(QDialog):
         self.clinic_name.setText(clinic.name)
         self.clinic_address.setPlainText(clinic.address)
         self.logo_path.setText(clinic.logo_path)
+        self.idle_minutes.setValue(get_idle_lock_minutes(self.db))
         self._practitioners: dict[uuid.UUID, Practitioner] = {}
         self._changed: set[uuid.UUID] = set()
         for practitioner in list_practitioners(self.db):
@@ -354,7 +363,13 @@ class SettingsDialog(QDialog):
         self._keep_form()
         changed = [self._practitioners[i] for i in self._practitioners if i in self._changed]
         try:
-            save_settings(self.db, self.clinic(), changed, self.caution_depths())
+            save_settings(
+                self.db,
+                self.clinic(),
+                changed,
+                self.caution_depths(),
+                idle_lock_minutes=self.idle_minutes.value(),
+            )
         except ValidationError as error:
             self.error.setText("\n".join(self._describe(p) for p in error.problems))
             self.error.show()

@@ -13,6 +13,7 @@ The questions go through a :class:`Prompt`, so tests answer them without dialogs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from acujournal.services.backups import newest_good_backup, restore_journal
 from acujournal.storage.backup import BackupError, BackupRecord
+from acujournal.storage.cipher import WRONG_PASSPHRASE, is_encrypted
+from acujournal.storage.private_files import make_private_folder
 from acujournal.storage.integrity import (
     FileState,
     IntegrityReport,
@@ -29,11 +32,15 @@ from acujournal.storage.integrity import (
     location_warning,
 )
 from acujournal.ui.instance_lock import acquire_journal_lock, lock_refusal_message
+from acujournal.ui.passphrase_dialog import ask_passphrase
 
 
 class Prompt(Protocol):
     def refused(self, message: str) -> None:
         """Another window holds the journal: say so."""
+
+    def passphrase(self, journal: str, check: Callable[[str], str | None]) -> str | None:
+        """The journal is encrypted: a passphrase ``check`` accepts, or None to stop."""
 
     def damaged(self, report: IntegrityReport, backup: BackupRecord | None) -> bool:
         """The file is damaged: True to restore ``backup`` (offered only when not None)."""
@@ -52,6 +59,7 @@ class Preparation:
     lock: QLockFile | None
     message: str | None = None
     restored_from: Path | None = None
+    passphrase: str | None = None
 
     @property
     def proceed(self) -> bool:
@@ -61,22 +69,38 @@ class Preparation:
 def prepare_journal_file(path: Path, prompt: Prompt) -> Preparation:
     """Lock, check and (if the person agrees) restore the journal at ``path`` before opening.
 
-    A journal that does not exist yet is only locked: opening creates it.
+    A journal that does not exist yet is only locked: opening creates it, and its folder is
+    created here (owner-only) so that the lock file has somewhere to go.
     """
+    try:
+        make_private_folder(path.parent)
+    except OSError as error:
+        message = f"AcuJournal cannot create the folder {path.parent}: {error.strerror}."
+        prompt.problem(message)
+        return Preparation(None, message)
     lock = acquire_journal_lock(path)
     if lock is None:
         message = lock_refusal_message(path)
         prompt.refused(message)
         return Preparation(None, message)
     result = Preparation(lock)
-    report = check_database_file(path)
+    if path.exists() and is_encrypted(path):
+
+        def check(passphrase: str) -> str | None:
+            state = check_database_file(path, passphrase=passphrase).state
+            return WRONG_PASSPHRASE if state is FileState.ENCRYPTED else None
+
+        # A plain journal whose first page was overwritten looks encrypted too: without a
+        # passphrase the file is checked as it is, and a damaged one gets the restore offer.
+        result.passphrase = prompt.passphrase(path.name, check)
+    report = check_database_file(path, passphrase=result.passphrase)
     if not report.ok and report.state is not FileState.MISSING:
         backup = newest_good_backup(path)
         if not prompt.damaged(report, backup) or backup is None:
             lock.unlock()
             return Preparation(None, f"{report.message} The file was left as it is.")
         try:
-            restore_journal(backup.path, path)
+            restore_journal(backup.path, path, passphrase=result.passphrase)
         except BackupError as error:
             prompt.problem(str(error))
             lock.unlock()
@@ -98,6 +122,9 @@ class DialogPrompt(QObject):
 
     def refused(self, message: str) -> None:
         QMessageBox.warning(self.parent_widget, self.tr("Journal already open"), message)
+
+    def passphrase(self, journal: str, check: Callable[[str], str | None]) -> str | None:
+        return ask_passphrase(journal, check, parent=self.parent_widget)
 
     def damaged(self, report: IntegrityReport, backup: BackupRecord | None) -> bool:
         box = QMessageBox(self.parent_widget)
