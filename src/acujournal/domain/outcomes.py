@@ -14,6 +14,8 @@ definition. Scoring follows the clinical notes in the design folder:
   change was found, so none is built in (pass thresholds to use one).
 - Pressure pain threshold (PPT, algometer): mean of 2-3 trials at a named site; higher is
   better; no minimal important change is built in.
+- Clinic-defined measures (:func:`clinic_measure`): one reading on the clinic's own closed
+  scale, with the clinic's own thresholds; pass them as ``known`` wherever a code is looked up.
 
 Ostelo 2008 also proposes 30 % as a useful threshold for every low-back measure; only NRS
 carries it here, as in the design notes, and callers may pass their own :class:`Thresholds`.
@@ -25,6 +27,7 @@ only section names are shipped; a clinic enters answers from its own licensed fo
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -221,27 +224,37 @@ INSTRUMENTS: dict[str, Instrument] = {
 """Every built-in instrument by code."""
 
 
-def instrument(code: str) -> Instrument:
-    """The instrument with ``code``; ScoringError naming the known codes when there is none."""
-    try:
-        return INSTRUMENTS[code]
-    except KeyError:
-        known = ", ".join(INSTRUMENTS)
-        raise ScoringError(f'Unknown instrument "{code}"; known instruments: {known}.') from None
+def instrument(code: str, known: Mapping[str, Instrument] | None = None) -> Instrument:
+    """The instrument with ``code``; ScoringError naming the known codes when there is none.
+
+    ``known`` adds a clinic's own measures (see :func:`clinic_measure`) to the built-in ones.
+    """
+    found = INSTRUMENTS.get(code) or (known or {}).get(code)
+    if found is None:
+        names = ", ".join([*INSTRUMENTS, *(known or {})])
+        raise ScoringError(f'Unknown instrument "{code}"; known instruments: {names}.')
+    return found
 
 
 # Scoring -----------------------------------------------------------------------------------
 
 
-def score(code: str, answers: object | None = None, value: float | None = None) -> float:
+def score(
+    code: str,
+    answers: object | None = None,
+    value: float | None = None,
+    *,
+    known: Mapping[str, Instrument] | None = None,
+) -> float:
     """Score one administration of instrument ``code``.
 
     Ratings (NRS, VAS) take ``value``; questionnaires and the algometer take ``answers``
     (ODI: 10 items 0-5 or None; RMDQ: 24 booleans; SBI: 4 items 0-6; PPT: a mapping with
     ``site``, ``unit`` and 2-3 ``trials``). Raises ScoringError naming the instrument and the
-    problem when the input cannot be scored.
+    problem when the input cannot be scored. A clinic's own measures (``known``) are single
+    readings on their own scale.
     """
-    inst = instrument(code)
+    inst = instrument(code, known)
     if inst.kind is InstrumentKind.RATING:
         if answers is not None:
             raise ScoringError(f"{code} is a single reading: give a value, not answers.")
@@ -400,13 +413,18 @@ class ClinicalChange:
     important: bool
 
 
-def thresholds_of(code: str, thresholds: Thresholds | None = None) -> Thresholds:
+def thresholds_of(
+    code: str,
+    thresholds: Thresholds | None = None,
+    *,
+    known: Mapping[str, Instrument] | None = None,
+) -> Thresholds:
     """The thresholds in force for ``code``: the given ones, else the instrument's own.
 
     Raises ScoringError when neither exists (SBI, PPT), so nobody mistakes "no threshold" for
     "no important change".
     """
-    inst = instrument(code)
+    inst = instrument(code, known)
     chosen = thresholds or Thresholds(inst.mcid_points, inst.mcid_percent)
     if chosen.points is None and chosen.percent is None:
         raise ScoringError(
@@ -416,7 +434,12 @@ def thresholds_of(code: str, thresholds: Thresholds | None = None) -> Thresholds
 
 
 def clinical_change(
-    code: str, baseline: float, current: float, thresholds: Thresholds | None = None
+    code: str,
+    baseline: float,
+    current: float,
+    thresholds: Thresholds | None = None,
+    *,
+    known: Mapping[str, Instrument] | None = None,
 ) -> ClinicalChange:
     """Compare ``current`` with ``baseline`` on instrument ``code``.
 
@@ -424,8 +447,8 @@ def clinical_change(
     above 0) the percent threshold, whichever comes first; ``thresholds`` overrides the
     instrument's own.
     """
-    inst = instrument(code)
-    limits = thresholds_of(code, thresholds)
+    inst = instrument(code, known)
+    limits = thresholds_of(code, thresholds, known=known)
     improvement = baseline - current if inst.better == "lower" else current - baseline
     percent = improvement / baseline * 100 if baseline > 0 else None
     # A tiny tolerance so 30 % of 10 (3.0000000000000004 in floats) still counts at exactly 3.
@@ -437,20 +460,27 @@ def clinical_change(
 
 
 def is_important_improvement(
-    code: str, baseline: float, current: float, thresholds: Thresholds | None = None
+    code: str,
+    baseline: float,
+    current: float,
+    thresholds: Thresholds | None = None,
+    *,
+    known: Mapping[str, Instrument] | None = None,
 ) -> bool:
     """Whether ``current`` is a clinically important improvement on ``baseline``.
 
     Lower-is-better: ``baseline - current >= points`` or, with a baseline above 0,
     ``(baseline - current) / baseline >= percent``; higher-is-better mirrors it.
     """
-    return clinical_change(code, baseline, current, thresholds).important
+    return clinical_change(code, baseline, current, thresholds, known=known).important
 
 
 def first_important_improvement(
     code: str,
     series: Sequence[tuple[datetime, float]],
     thresholds: Thresholds | None = None,
+    *,
+    known: Mapping[str, Instrument] | None = None,
 ) -> datetime | None:
     """When a series first reached a clinically important improvement on its baseline.
 
@@ -458,11 +488,68 @@ def first_important_improvement(
     that is an important improvement on it, or None (also for fewer than two readings).
     """
     if len(series) < 2:
-        thresholds_of(code, thresholds)  # still refuse an instrument without thresholds
+        thresholds_of(code, thresholds, known=known)  # still refuse one without thresholds
         return None
     ordered = sorted(series, key=lambda reading: reading[0])
     baseline = ordered[0][1]
     for moment, value in ordered[1:]:
-        if is_important_improvement(code, baseline, value, thresholds):
+        if is_important_improvement(code, baseline, value, thresholds, known=known):
             return moment
     return None
+
+
+# Clinic-defined measures -------------------------------------------------------------------
+
+CLINIC_CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
+"""A clinic measure's code: upper-case letters, digits and underscores, 2-32 characters."""
+
+
+def clinic_measure(
+    code: str,
+    name: str,
+    *,
+    minimum: float,
+    maximum: float,
+    unit: str = "points",
+    better: Better = "lower",
+    mcid_points: float | None = None,
+    mcid_percent: float | None = None,
+) -> Instrument:
+    """A clinic's own numeric measure (a single reading on a closed scale).
+
+    For what the built-in instruments do not cover: a patient-specific functional scale,
+    minutes of walking before pain, a clinic's sleep score. ScoringError names what is wrong
+    with the definition. With ``unit="points"`` readings must be whole numbers, as for NRS.
+    """
+    problems: list[str] = []
+    if not CLINIC_CODE_RE.match(code):
+        problems.append(f'the code "{code}" must be 2-32 upper-case letters, digits or _')
+    elif code in INSTRUMENTS:
+        problems.append(f'"{code}" is a built-in instrument')
+    if not name.strip() or len(name) > 200:
+        problems.append("the name must be 1-200 characters")
+    if not unit.strip() or len(unit) > 16:
+        problems.append("the unit must be 1-16 characters")
+    if not (_is_number(minimum) and _is_number(maximum) and minimum < maximum):
+        problems.append("the scale needs a minimum below its maximum")
+    if better not in ("lower", "higher"):
+        problems.append('"better" must be "lower" or "higher"')
+    for label, limit in (("points", mcid_points), ("percent", mcid_percent)):
+        if limit is not None and (not _is_number(limit) or limit <= 0):
+            problems.append(f"the important change in {label} must be a number above 0")
+    if problems:
+        raise ScoringError(f"Clinic measure {code}: " + "; ".join(problems) + ".")
+    return Instrument(
+        code=code,
+        name=name.strip(),
+        kind=InstrumentKind.RATING,
+        minimum=float(minimum),
+        maximum=float(maximum),
+        unit=unit.strip(),
+        better=better,
+        mcid_points=mcid_points,
+        mcid_percent=mcid_percent,
+        licence_note="Defined by the clinic.",
+        section_names=(),
+        note="Clinic-defined measure.",
+    )

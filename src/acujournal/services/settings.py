@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from acujournal.domain import outcomes
 from acujournal.domain.catalogue import default_catalogue
 from acujournal.domain.model import Practitioner
 from acujournal.domain.validation import (
@@ -21,6 +22,7 @@ from acujournal.domain.validation import (
     Problem,
     ValidationError,
     check_range,
+    check_whole,
     practitioner_problems,
 )
 from acujournal.services.reporting import (
@@ -35,6 +37,9 @@ from acujournal.storage.models import PractitionerRow, SettingRow
 from acujournal.storage.repository import JournalRepository
 
 SNIPPETS_KEY = "editor.snippets"
+IDLE_LOCK_KEY = "security.idle_lock_minutes"
+DEFAULT_IDLE_LOCK_MINUTES = 10
+MAX_IDLE_LOCK_MINUTES = 240
 CAUTION_DEPTHS_KEY = "points.caution_depth_mm"
 
 # An abbreviation is typed in running text and expanded on Tab, so it must be one word.
@@ -220,11 +225,20 @@ def _store(repo: JournalRepository, key: str, value: Any) -> None:
         row.value = value
 
 
+def get_idle_lock_minutes(db: Database) -> int:
+    """Minutes without input before the app hides patient data (0: never)."""
+    stored = get_setting(db, IDLE_LOCK_KEY, DEFAULT_IDLE_LOCK_MINUTES)
+    if isinstance(stored, bool) or not isinstance(stored, int):
+        return DEFAULT_IDLE_LOCK_MINUTES
+    return min(max(stored, 0), MAX_IDLE_LOCK_MINUTES)
+
+
 def save_settings(
     db: Database,
     clinic: ClinicDetails,
     practitioners: Sequence[Practitioner],
     caution_depths: dict[str, float],
+    idle_lock_minutes: int | None = None,
 ) -> None:
     """Store the settings dialog's content in one transaction, or nothing at all.
 
@@ -239,6 +253,10 @@ def save_settings(
             for p in practitioner_problems(practitioner)
         ]
     depths = _normalized_caution_depths(caution_depths, problems)
+    if idle_lock_minutes is not None:
+        problems += check_whole(
+            "security.idle_lock_minutes", idle_lock_minutes, (0, MAX_IDLE_LOCK_MINUTES)
+        )
     if problems:
         raise ValidationError(problems)
     with unit_of_work(db) as repo:
@@ -246,9 +264,107 @@ def save_settings(
         _store(repo, CLINIC_ADDRESS_KEY, clinic.address.strip())
         _store(repo, CLINIC_LOGO_KEY, clinic.logo_path.strip())
         _store(repo, CAUTION_DEPTHS_KEY, depths)
+        if idle_lock_minutes is not None:
+            _store(repo, IDLE_LOCK_KEY, idle_lock_minutes)
         known = repo.existing_ids(PractitionerRow, [p.id for p in practitioners])
         for practitioner in practitioners:
             if practitioner.id in known:
                 repo.update_practitioner(practitioner)
             else:
                 repo.add_practitioner(practitioner)
+
+
+# Outcome measures --------------------------------------------------------------------------
+OUTCOME_THRESHOLDS_KEY = "outcomes.thresholds"
+CLINIC_MEASURES_KEY = "outcomes.clinic_measures"
+
+
+def get_clinic_measures(db: Database) -> dict[str, outcomes.Instrument]:
+    """The clinic's own numeric measures by code ({} when none are defined)."""
+    stored = get_setting(db, CLINIC_MEASURES_KEY, [])
+    found: dict[str, outcomes.Instrument] = {}
+    for item in stored if isinstance(stored, list) else []:
+        try:
+            measure = outcomes.clinic_measure(**item)
+        except (TypeError, outcomes.ScoringError):
+            continue  # a hand-edited entry that no longer makes sense: left out, not fatal
+        found[measure.code] = measure
+    return found
+
+
+def set_clinic_measures(db: Database, measures: Sequence[outcomes.Instrument]) -> None:
+    """Replace the clinic's own measures (each made with ``outcomes.clinic_measure``)."""
+    problems: list[Problem] = []
+    values = []
+    for measure in measures:
+        definition = {
+            "code": measure.code,
+            "name": measure.name,
+            "minimum": measure.minimum,
+            "maximum": measure.maximum,
+            "unit": measure.unit,
+            "better": measure.better,
+            "mcid_points": measure.mcid_points,
+            "mcid_percent": measure.mcid_percent,
+        }
+        try:
+            outcomes.clinic_measure(**definition)  # type: ignore[arg-type]
+        except outcomes.ScoringError as error:
+            problems.append(Problem(f"clinic_measures[{measure.code}]", str(error)))
+        values.append(definition)
+    codes = [m.code for m in measures]
+    if len(set(codes)) != len(codes):
+        problems.append(Problem("clinic_measures", "two measures have the same code"))
+    if problems:
+        raise ValidationError(problems)
+    set_setting(db, CLINIC_MEASURES_KEY, sorted(values, key=lambda v: str(v["code"])))
+
+
+def get_outcome_thresholds(db: Database) -> dict[str, outcomes.Thresholds]:
+    """The clinic's own minimal important changes by instrument code ({} when none).
+
+    Where none is set, the instrument's own threshold applies (Ostelo 2008 for NRS, VAS,
+    ODI and RMDQ); SBI, PPT and the clinic's measures have none until the clinic sets one.
+    """
+    stored = get_setting(db, OUTCOME_THRESHOLDS_KEY, {})
+    found: dict[str, outcomes.Thresholds] = {}
+    for code, limits in stored.items() if isinstance(stored, dict) else []:
+        if not isinstance(limits, dict):
+            continue
+        points, percent = limits.get("points"), limits.get("percent")
+        if _positive_or_none(points) and _positive_or_none(percent) and (points or percent):
+            found[str(code)] = outcomes.Thresholds(points, percent)
+    return found
+
+
+def _positive_or_none(value: object) -> bool:
+    return value is None or (
+        isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    )
+
+
+def set_outcome_thresholds(db: Database, thresholds: dict[str, outcomes.Thresholds]) -> None:
+    """Replace the clinic's thresholds; ValidationError names unknown instruments and values
+    that are not positive numbers (a percent above 100 is refused too)."""
+    known = get_clinic_measures(db)
+    problems: list[Problem] = []
+    for code, limits in thresholds.items():
+        field = f"thresholds[{code}]"
+        if code not in outcomes.INSTRUMENTS and code not in known:
+            problems.append(Problem(field, f'"{code}" is not an instrument of this clinic'))
+        if limits.points is None and limits.percent is None:
+            problems.append(Problem(field, "give a change in points, in percent, or both"))
+        if not _positive_or_none(limits.points):
+            problems.append(Problem(f"{field}.points", "must be a number above 0"))
+        if not _positive_or_none(limits.percent) or (limits.percent or 0) > 100:
+            problems.append(Problem(f"{field}.percent", "must be a number from 0 to 100"))
+    if problems:
+        raise ValidationError(problems)
+    set_setting(
+        db,
+        OUTCOME_THRESHOLDS_KEY,
+        {
+            code: {"points": limits.points, "percent": limits.percent}
+            for code, limits in sorted(thresholds.items())
+        },
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from acujournal.domain.intake import Intake, IntakeReview, IntakeSource, ReviewDecision
 from acujournal.domain.model import (
     AcupunctureStyle,
     AdverseEvent,
@@ -36,10 +37,13 @@ from acujournal.domain.model import (
     TissueLevel,
     TreatmentSession,
 )
+from acujournal.domain.screening import Caution, RedFlag, ScreeningOutcome, ScreeningResult
 from acujournal.storage.models import (
     AdverseEventRow,
     AmendmentRow,
     CaseRow,
+    IntakeReviewRow,
+    IntakeRow,
     MeasurementRow,
     NeedleRow,
     PatientRow,
@@ -368,4 +372,76 @@ def measurement_from_row(row: MeasurementRow) -> OutcomeMeasurement:
         value=row.value,
         score=row.score,
         note=row.note,
+    )
+
+
+def intake_values(i: Intake) -> Values:
+    """Column values of an intake row (its reviews not included)."""
+    return {
+        "id": i.id,
+        "patient_id": i.patient_id,
+        "case_id": i.case_id,
+        "questionnaire_key": i.questionnaire_key,
+        "questionnaire_version": i.questionnaire_version,
+        "submitted_at": i.submitted_at,
+        "time_zone": i.time_zone,
+        "source": i.source.value,
+        "answers": dict(i.answers),
+        "unreadable": dict(i.unreadable),
+        "screening_outcome": i.screening.outcome.value,
+        "red_flags": [flag.value for flag in i.screening.red_flags],
+        "cautions": [caution.value for caution in i.screening.cautions],
+        "unanswered": list(i.screening.unanswered),
+    }
+
+
+def intake_review_values(intake_id: uuid.UUID, r: IntakeReview) -> Values:
+    return {
+        "id": r.id,
+        "intake_id": intake_id,
+        "decision": r.decision.value,
+        "reason": r.reason,
+        "reviewer_id": r.reviewer_id,
+        "reviewed_at": r.reviewed_at,
+    }
+
+
+def intake_review_from_row(row: IntakeReviewRow) -> IntakeReview:
+    return IntakeReview(
+        id=row.id,
+        decision=ReviewDecision(row.decision),
+        reason=row.reason,
+        reviewer_id=row.reviewer_id,
+        reviewed_at=row.reviewed_at,
+    )
+
+
+def screening_from_values(
+    outcome: str, red_flags: list[Any], cautions: list[Any], unanswered: list[Any]
+) -> ScreeningResult:
+    """The stored screening columns as a result (``not_asked`` is not stored)."""
+    return ScreeningResult(
+        outcome=ScreeningOutcome(outcome),
+        red_flags=tuple(RedFlag(flag) for flag in red_flags),
+        cautions=tuple(Caution(caution) for caution in cautions),
+        unanswered=tuple(str(code) for code in unanswered),
+    )
+
+
+def intake_from_row(row: IntakeRow) -> Intake:
+    return Intake(
+        id=row.id,
+        patient_id=row.patient_id,
+        case_id=row.case_id,
+        questionnaire_key=row.questionnaire_key,
+        questionnaire_version=row.questionnaire_version,
+        submitted_at=row.submitted_at,
+        time_zone=row.time_zone,
+        source=IntakeSource(row.source),
+        answers=dict(row.answers),
+        unreadable={str(k): str(v) for k, v in (row.unreadable or {}).items()},
+        screening=screening_from_values(
+            row.screening_outcome, row.red_flags, row.cautions, row.unanswered
+        ),
+        reviews=[intake_review_from_row(r) for r in row.reviews],
     )

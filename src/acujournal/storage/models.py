@@ -272,3 +272,94 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class AuditEventRow(Base):
+    """One entry of the audit trail: who did what to which record, with before and after.
+
+    Append-only (triggers of migration 0004 refuse UPDATE and DELETE) and sealed into a hash
+    chain with a key kept outside the database; see ``storage/audit_chain.py``. ``patient_id``
+    and ``actor_id`` have no foreign keys on purpose: the trail outlives erased patients.
+    ``before_json``/``after_json`` hold canonical JSON text exactly as it was sealed.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_patient_recorded", "patient_id", "recorded_at"),
+        # SQLite then remembers the highest number ever given out, so removing the newest
+        # entries shows.
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    recorded_at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[uuid.UUID | None]
+    actor_label: Mapped[str]
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    patient_id: Mapped[uuid.UUID | None]
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+    redacted: Mapped[bool] = mapped_column(Boolean, default=False)
+    key_id: Mapped[str] = mapped_column(String(32))
+    payload_mac: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ErasureMarkerRow(Base):
+    """Holds a row only inside the transaction that erases a patient.
+
+    The triggers guarding signed sessions, their parts, addenda and the audit trail let that
+    one patient's rows be removed (and their audit entries emptied) while the row is there.
+    """
+
+    __tablename__ = "erasure_in_progress"
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class IntakeRow(Base):
+    """A patient's completed intake questionnaire and its automatic screening.
+
+    The answers are kept exactly as given (JSON keyed by question key); the screening columns
+    hold what the rules found at the time, so a later change of rules never rewrites a record.
+    """
+
+    __tablename__ = "intakes"
+    __table_args__ = (Index("ix_intakes_patient_submitted", "patient_id", "submitted_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    questionnaire_key: Mapped[str] = mapped_column(String(40))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    submitted_at: Mapped[datetime]
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    source: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[dict[str, Any]]
+    unreadable: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    screening_outcome: Mapped[str] = mapped_column(String(16))
+    red_flags: Mapped[list[Any]] = mapped_column(default=list)
+    cautions: Mapped[list[Any]] = mapped_column(default=list)
+    unanswered: Mapped[list[Any]] = mapped_column(default=list)
+
+    reviews: Mapped[list[IntakeReviewRow]] = relationship(
+        cascade="all, delete-orphan", order_by="IntakeReviewRow.reviewed_at", lazy="selectin"
+    )
+
+
+class IntakeReviewRow(Base):
+    """A practitioner's decision on an intake. Append-only: a changed mind is a new row, so
+    the record shows every decision, who made it and when; the latest one counts."""
+
+    __tablename__ = "intake_reviews"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    intake_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("intakes.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practitioners.id"))
+    reviewed_at: Mapped[datetime]
