@@ -126,7 +126,10 @@ def test_check_of_an_intact_journal_exits_with_0(
     closed_journal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(["check", "--db", str(closed_journal)]) == 0
-    assert capsys.readouterr().out == f"The journal file {closed_journal} is intact.\n"
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"The journal file {closed_journal} is intact."
+    assert lines[1].startswith("The audit trail is intact: 5 entries checked")
+    assert len(lines) == 2
 
 
 def test_check_of_a_damaged_journal_exits_with_1_and_offers_the_newest_backup(

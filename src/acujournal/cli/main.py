@@ -7,10 +7,31 @@ import sys
 from collections.abc import Sequence
 
 from acujournal import __version__
-from acujournal.cli import demo, interchange, maintenance, points, report
+from acujournal.cli import (
+    audit,
+    demo,
+    encryption,
+    erase,
+    intake,
+    interchange,
+    maintenance,
+    points,
+    report,
+)
 from acujournal.cli.common import CliError, add_database_options
+from acujournal.storage.audit_keys import AuditKeyError
 
-SUBCOMMANDS = (points, demo, interchange, report, maintenance)
+SUBCOMMANDS = (
+    points,
+    demo,
+    interchange,
+    report,
+    maintenance,
+    encryption,
+    audit,
+    erase,
+    intake,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +64,9 @@ def run_command(args: argparse.Namespace) -> int:
     except CliError as error:
         print(f"acujournal: {error}", file=sys.stderr)
         return error.exit_code
+    except AuditKeyError as error:  # any command that writes may meet a lost audit key
+        print(f"acujournal: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("acujournal: interrupted.", file=sys.stderr)
         return 130

@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from acujournal.cli.common import CliError, add_database_options
+from acujournal.cli.encryption import passphrase_for
+from acujournal.services.audit import AuditVerdict, verify_audit_chain, verify_journal_file
 from acujournal.services.backups import (
     SERVER_BACKUP_REFUSAL,
     BackupError,
@@ -72,11 +74,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     check = subparsers.add_parser(
         "check",
-        help="check the journal file for damage and a risky location",
+        help="check the journal file for damage, a risky location and a tampered audit trail",
         description=(
             "Check the journal file without changing it: header, size, and every page "
             "(SQLite's quick_check); warn when it lives in a cloud-synced folder or on a "
-            "network drive. Exits with 0 when all is well and 1 otherwise."
+            "network drive; check every audit trail entry against its seal (entries altered "
+            "or removed, a missing audit key). Exits with 0 when all is well and 1 otherwise."
         ),
     )
     add_database_options(check)
@@ -91,7 +94,7 @@ def run_backup(args: argparse.Namespace) -> int:
         _print_backups(journal_backups(journal, folder), journal, folder)
         return 0
     try:
-        record = back_up_journal_file(journal, folder)
+        record = back_up_journal_file(journal, folder, passphrase=passphrase_for(journal))
     except BackupError as error:
         raise CliError(str(error)) from error
     print(
@@ -117,7 +120,7 @@ def run_restore(args: argparse.Namespace) -> int:
             "Run the command again with --yes to restore."
         )
     try:
-        result = restore_journal(backup, journal)
+        result = restore_journal(backup, journal, passphrase=passphrase_for(backup))
     except BackupError as error:
         raise CliError(str(error)) from error
     kept = result.set_aside[-1] if result.set_aside else None
@@ -133,13 +136,15 @@ def run_check(args: argparse.Namespace) -> int:
     if url.get_backend_name() != "sqlite":
         return _check_server(url.render_as_string(hide_password=True), args)
     journal = Path(str(url.database))
-    report = check_database_file(journal)
+    passphrase = passphrase_for(journal, required=False)
+    report = check_database_file(journal, passphrase=passphrase)
     print(report.message)
     for line in report.details:
         print(f"  {line}")
     warning = location_warning(journal)
     if warning:
         print(f"Warning: {warning}")
+    audit_ok = _print_audit(verify_journal_file(journal, passphrase)) if report.ok else True
     if not report.ok and report.state is not FileState.MISSING:
         good = newest_good_backup(journal)
         if good is not None:
@@ -149,7 +154,16 @@ def run_check(args: argparse.Namespace) -> int:
             )
         else:
             print("No checked backup of this journal was found.")
-    return 0 if report.ok and warning is None else 1
+    return 0 if report.ok and warning is None and audit_ok else 1
+
+
+def _print_audit(verdict: AuditVerdict) -> bool:
+    """Say what checking the audit trail found; whether it is intact."""
+    print(verdict.message)
+    if not verdict.ok:
+        for line in verdict.problems[1:]:
+            print(f"  {line}")
+    return verdict.ok
 
 
 def _check_server(where: str, args: argparse.Namespace) -> int:
@@ -157,12 +171,15 @@ def _check_server(where: str, args: argparse.Namespace) -> int:
         db = open_database(_url(args), create=False, migrate=False)
     except DatabaseOpenError as error:
         raise CliError(str(error)) from error
-    db.dispose()
+    try:
+        verdict = verify_audit_chain(db)
+    finally:
+        db.dispose()
     print(
         f"The server database {where} answers; checking its storage is the server's job "
         "(for example with pg_amcheck)."
     )
-    return 0
+    return 0 if _print_audit(verdict) else 1
 
 
 def _url(args: argparse.Namespace) -> URL:

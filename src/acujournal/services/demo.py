@@ -25,7 +25,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from typing import Any, TypeVar
@@ -48,6 +48,7 @@ from acujournal.domain.model import (
 )
 from acujournal.domain.outcomes import score
 from acujournal.services import demo_data as data
+from acujournal.services.audit import record_bulk_write
 from acujournal.services.unit_of_work import unit_of_work
 from acujournal.storage import mapping
 from acujournal.storage.db import Database
@@ -163,7 +164,9 @@ def generate_clinic(
                     clinic.flush(repo)
                     if progress is not None:
                         progress(index + 1, patients)
-    return clinic.report()
+        report = clinic.report()
+        record_bulk_write(repo, "demo", report.summary(), asdict(report))
+    return report
 
 
 @contextmanager

@@ -21,7 +21,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,8 @@ from sqlalchemy import select
 from acujournal import __version__
 from acujournal.domain.model import SessionStatus
 from acujournal.domain.validation import Problem
+from acujournal.services import interchange_intake
+from acujournal.services.audit import record_bulk_write, record_export
 from acujournal.services.interchange_read import (
     FORMAT,
     ParsedDocument,
@@ -120,6 +122,7 @@ class RecordCounts:
     adverse_events: int = 0
     amendments: int = 0
     measurements: int = 0
+    intakes: int = 0
 
     @property
     def total(self) -> int:
@@ -127,7 +130,15 @@ class RecordCounts:
 
     def describe(self) -> str:
         """ "2 patients, 5 cases and 40 sessions": the main kinds that are not zero."""
-        main = ("practitioners", "protocols", "patients", "cases", "sessions", "measurements")
+        main = (
+            "practitioners",
+            "protocols",
+            "patients",
+            "cases",
+            "sessions",
+            "measurements",
+            "intakes",
+        )
         parts = [_plural(getattr(self, kind), kind[:-1]) for kind in main if getattr(self, kind)]
         if not parts:
             return "nothing"
@@ -200,6 +211,7 @@ def write_export(
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    record_export(db, None, patient_id, f"acujournal/1 JSON export to {target.name}")
     return document
 
 
@@ -270,7 +282,10 @@ def store_document(db: Database, parsed: ParsedDocument) -> ImportReport:
         if plan.problems:
             raise InterchangeError(plan.problems)
         plan.store()
-    return plan.report()
+        report = plan.report()
+        if report.added.total:
+            record_bulk_write(repo, "import", report.summary(), asdict(report.added))
+    return report
 
 
 def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -295,6 +310,10 @@ class _ImportPlan:
         self.new_sessions = [s for s in parsed.sessions if s.id not in self.sessions]
         self._check_references()
         self._check_clashes()
+        self.intakes, intake_problems = interchange_intake.check_intakes(
+            repo, parsed.intakes, {c.id: c.patient_id for c in parsed.cases}, parsed.paths
+        )
+        self.problems += intake_problems
 
     def _stored_ids(self, model: type[Base], records: Sequence[Any]) -> set[uuid.UUID]:
         return self.repo.existing_ids(model, (record.id for record in records))
@@ -438,6 +457,7 @@ class _ImportPlan:
                 if m.id not in self.measurements
             ),
         )
+        interchange_intake.store_intakes(repo, parsed.intakes, self.intakes)
         # Patients already in the journal who got new sessions move up the recent list.
         for patient_id, moment in last_visit.items():
             if patient_id in self.patients:
@@ -456,6 +476,7 @@ class _ImportPlan:
             "patients": (parsed.patients, self.patients),
             "cases": (parsed.cases, self.cases),
             "measurements": (parsed.measurements, self.measurements),
+            "intakes": (parsed.intakes, self.intakes),
         }
 
         def counts(stored: bool) -> RecordCounts:

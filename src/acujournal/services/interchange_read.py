@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any, Literal, TypeVar
 
 from acujournal.domain import validation
+from acujournal.domain.intake import Intake
 from acujournal.domain.model import (
     AcupunctureStyle,
     AdverseEvent,
@@ -47,6 +48,7 @@ from acujournal.domain.model import (
     TreatmentSession,
 )
 from acujournal.domain.validation import Problem
+from acujournal.services import interchange_intake
 from acujournal.storage.models import (
     AdverseEventRow,
     AmendmentRow,
@@ -154,6 +156,7 @@ class ParsedDocument:
     cases: list[Case] = field(default_factory=list)
     sessions: list[TreatmentSession] = field(default_factory=list)
     measurements: list[OutcomeMeasurement] = field(default_factory=list)
+    intakes: list[Intake] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     # The JSON path of every record by kind and id, for messages about database clashes.
     paths: dict[tuple[str, uuid.UUID], str] = field(default_factory=dict)
@@ -612,6 +615,8 @@ class _DocumentParser:
         return point
 
     def patient(self, value: object, path: str) -> None:
+        # Intakes are optional (files from before they existed lack them): read apart.
+        value, intakes = interchange_intake.split_intakes(value)
         obj = self.open(value, path, PATIENT_KEYS)
         if obj is None:
             return
@@ -629,6 +634,7 @@ class _DocumentParser:
             self.result.patients.append(patient)
         for item_path, item in obj.items("cases"):
             self.case(item, item_path, patient.id)
+        interchange_intake.read_intakes(self, intakes, path, patient.id, patient.birth_date)
 
     def case(self, value: object, path: str, patient_id: uuid.UUID) -> None:
         obj = self.open(value, path, CASE_KEYS)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import RowMapping, Select, select
 from sqlalchemy.orm import Session
 
+from acujournal.services.interchange_intake import IntakeRows
 from acujournal.services.interchange_read import FORMAT
 from acujournal.storage import mapping
 from acujournal.storage.models import (
@@ -186,9 +187,10 @@ class _JournalReader:
         self.amendments = _grouped(amendment_rows, "session_id")
         self.practitioners = rows(PractitionerRow)
         self.protocols = rows(ProtocolRow)
+        self.intakes = IntakeRows(session, patient_id)
         if patient_id is not None:
             # Only what this patient's records point at, so nobody else's data leaves.
-            used = {r["practitioner_id"] for r in session_rows}
+            used = {r["practitioner_id"] for r in session_rows} | self.intakes.reviewers()
             used |= {r["signed_by"] for r in session_rows}
             used |= {r["author_id"] for r in amendment_rows}
             self.practitioners = [r for r in self.practitioners if r["id"] in used]
@@ -240,6 +242,7 @@ def _patient(journal: _JournalReader, row: Row) -> Document:
             _case(journal, case)
             for case in _sorted(journal.cases.get(row["id"], []), "opened_on", "id")
         ],
+        "intakes": journal.intakes.documents(row["id"]),
     }
 
 

@@ -20,6 +20,7 @@ from acujournal.domain.validation import (
     validate_session,
 )
 from acujournal.services.unit_of_work import read_only, unit_of_work, utc_now
+from acujournal.storage.audit import Actor
 from acujournal.storage.db import Database
 from acujournal.storage.repository import JournalRepository
 
@@ -62,7 +63,7 @@ def sign_session(db: Database, record: TreatmentSession, signer_id: uuid.UUID) -
     problems = signing_problems(record)
     if problems:
         raise ValidationError(problems)
-    with unit_of_work(db) as repo:
+    with unit_of_work(db, Actor.practitioner(signer_id)) as repo:
         _refuse_if_signed(repo, record.id)
         repo.get_practitioner(signer_id)
         stored = repo.find_session(record.id)
@@ -82,7 +83,7 @@ def amend_session(
     """Add an addendum to a signed session: the original stays exactly as it was signed."""
     if not text.strip():
         raise ValidationError([Problem("amendment.text", "an addendum needs some text")])
-    with unit_of_work(db) as repo:
+    with unit_of_work(db, Actor.practitioner(author_id)) as repo:
         record = repo.get_session(session_id)
         if not record.is_signed:
             raise ValidationError(
