@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from acujournal import __version__
 from acujournal.storage.db import Database
+from acujournal.ui.app_icon import app_icon
 
 
 def application() -> QApplication:
@@ -21,6 +22,7 @@ def application() -> QApplication:
     app.setApplicationDisplayName("AcuJournal")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("AcuJournal")
+    app.setWindowIcon(app_icon())
     return app
 
 
