@@ -17,14 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -55,59 +48,34 @@ from acujournal.services.audit_report import (
 from acujournal.services.patients import list_patients
 from acujournal.services.reporting import ReportError
 from acujournal.storage.db import Database
-
-Index = QModelIndex | QPersistentModelIndex
+from acujournal.ui.list_table_model import ListTableModel
 
 SEQ_ROLE = Qt.ItemDataRole.UserRole + 1  # int: the entry's number in the trail
 DEFAULT_DAYS = 30
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(ListTableModel):
     """Audit entries: time (local), who, action, record, patient and what changed."""
 
     TIME, ACTOR, ACTION, RECORD, PATIENT, CHANGES = range(6)
     HEADERS = ("Time", "Who", "Action", "Record", "Patient", "What changed")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._lines: list[AuditLine] = []
-
     def set_lines(self, lines: list[AuditLine]) -> None:
-        self.beginResetModel()
-        self._lines = list(lines)
-        self.endResetModel()
+        self.set_items(lines)
 
     def line_at(self, row: int) -> AuditLine:
-        return self._lines[row]
+        line: AuditLine = self.item_at(row)
+        return line
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.tr(self.HEADERS[section])
+    def role_data(self, item: Any, row: int, column: int, role: int) -> Any:
+        if role == SEQ_ROLE:
+            return item.seq
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.CHANGES:
+            return item.summary
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
-            return None
-        line = self._lines[index.row()]
-        if role == SEQ_ROLE:
-            return line.seq
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.CHANGES:
-            return line.summary
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        column = index.column()
+    def display(self, item: Any, column: int) -> Any:
+        line: AuditLine = item
         if column == self.TIME:
             return line.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         if column == self.ACTOR:

@@ -6,18 +6,10 @@ import unicodedata
 import uuid
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from acujournal.storage.repository import PatientSummary
-
-Index = QModelIndex | QPersistentModelIndex
+from acujournal.ui.list_table_model import Index, ListTableModel
 
 # Custom roles, documented where they are defined:
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # uuid.UUID of the row's patient
@@ -37,7 +29,7 @@ _EXTRA_FOLDS = str.maketrans(
 )
 
 
-class PatientListModel(QAbstractTableModel):
+class PatientListModel(ListTableModel):
     """Patients, most recently seen first: name, birth date, phone, last visit."""
 
     NAME, BIRTH_DATE, PHONE, LAST_VISIT = range(4)
@@ -45,65 +37,46 @@ class PatientListModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._patients: list[PatientSummary] = []
         self._keys: list[str] = []
 
     def set_patients(self, patients: list[PatientSummary]) -> None:
-        self.beginResetModel()
-        self._patients = list(patients)
+        self.set_items(patients)
+
+    def items_reset(self) -> None:
         self._keys = [
             fold(f"{p.name} {p.birth_date.isoformat() if p.birth_date else ''} {p.phone}")
             + " "
             + "".join(ch for ch in p.phone if ch.isdigit())
-            for p in self._patients
+            for p in self._items
         ]
-        self.endResetModel()
 
     def patient_at(self, row: int) -> PatientSummary:
-        return self._patients[row]
+        patient: PatientSummary = self.item_at(row)
+        return patient
 
     def row_of(self, patient_id: uuid.UUID) -> int | None:
-        for row, patient in enumerate(self._patients):
+        for row, patient in enumerate(self._items):
             if patient.id == patient_id:
                 return row
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._patients)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.tr(self.HEADERS[section])
+    def display(self, item: Any, column: int) -> Any:
+        patient: PatientSummary = item
+        if column == self.NAME:
+            return patient.name
+        if column == self.BIRTH_DATE:
+            return patient.birth_date.isoformat() if patient.birth_date else ""
+        if column == self.PHONE:
+            return patient.phone
+        if column == self.LAST_VISIT:
+            return patient.last_visit_at.date().isoformat() if patient.last_visit_at else ""
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._patients):
-            return None
-        patient = self._patients[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
-            if column == self.NAME:
-                return patient.name
-            if column == self.BIRTH_DATE:
-                return patient.birth_date.isoformat() if patient.birth_date else ""
-            if column == self.PHONE:
-                return patient.phone
-            if column == self.LAST_VISIT:
-                return patient.last_visit_at.date().isoformat() if patient.last_visit_at else ""
-            return None
+    def role_data(self, item: Any, row: int, column: int, role: int) -> Any:
         if role == PATIENT_ID_ROLE:
-            return patient.id
+            return item.id
         if role == SEARCH_KEY_ROLE:
-            return self._keys[index.row()]
+            return self._keys[row]
         return None
 
 
