@@ -33,7 +33,7 @@ from acujournal.storage.backup import (
     rotate_backups,
     verify_backup,
 )
-from acujournal.storage.db import Database, user_data_dir
+from acujournal.storage.db import Database, default_backup_folder
 from acujournal.storage.migrate import alembic_config
 
 __all__ = [
@@ -57,11 +57,6 @@ SERVER_BACKUP_REFUSAL = (
     "Backups of a PostgreSQL server database are the server's job: "
     "use pg_dump or the server's own backup tools."
 )
-
-
-def default_backup_folder() -> Path:
-    """Where backups go when no folder is chosen: ``backups`` in the user's data folder."""
-    return user_data_dir() / "backups"
 
 
 def journal_path(db: Database) -> Path:
