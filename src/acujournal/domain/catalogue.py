@@ -107,6 +107,9 @@ ALTERNATE_NAMES: tuple[tuple[str, str], ...] = (
 # Governor Vessel as GV29.
 CODE_ALIASES: dict[str, str] = {"gv29": "EX-HN3"}
 
+NORMALIZE_CACHE_SIZE = 10_000
+"""Distinct texts whose normalisation is remembered (a large import repeats a few hundred)."""
+
 SUGGESTION_CUTOFF = 0.6
 """Lowest difflib similarity (0-1) a suggestion may have."""
 SUGGESTION_SPREAD = 0.1
@@ -220,6 +223,9 @@ class PointCatalogue:
         self._keys: dict[str, list[str]] = {}
         self._entries: list[_Entry] = []
         self._suggest_keys: list[tuple[str, int]] = []
+        # Text as typed -> its code: validating a journal normalises every needle's point, and
+        # the same few hundred spellings come back hundreds of thousands of times.
+        self._normalized: dict[str, str | None] = {}
         for index, point in enumerate(self._by_code.values()):
             names = [point.pinyin, point.english, point.hanzi, *alternates.get(point.code, ())]
             name_keys = list(dict.fromkeys(key for key in map(fold, names) if key))
@@ -261,12 +267,18 @@ class PointCatalogue:
         pinyin with or without tone marks and spaces, English names, Han characters, common
         alternative names ("Huatuojiaji", "Renzhong") and labels ("BL40 Weizhong (Bend Middle)").
         """
+        try:
+            return self._normalized[text]
+        except KeyError:
+            pass
         key = fold(text)
         code = self._code_from_key(key)
-        if code is not None:
-            return code
-        codes = self._keys.get(key, ())
-        return codes[0] if len(codes) == 1 else None
+        if code is None:
+            codes = self._keys.get(key, ())
+            code = codes[0] if len(codes) == 1 else None
+        if len(self._normalized) < NORMALIZE_CACHE_SIZE:
+            self._normalized[text] = code
+        return code
 
     def resolve(self, text: str) -> AcuPoint:
         """The point ``text`` names; UnknownPointError (with suggestions) when there is none."""
