@@ -19,6 +19,7 @@ from acujournal.domain.model import (
     Side,
     StimulationMethod,
 )
+from acujournal.domain.needle_sizes import NeedleSizeNames
 from acujournal.ui.adverse_events import AdverseEventModel
 from acujournal.ui.needle_delegates import NEEDLE_NUMBERS, NeedleDelegate, RecordTableView
 from acujournal.ui.needle_table_model import NeedleTableModel, parse_frequency, point_text
@@ -73,6 +74,18 @@ def test_cells_show_points_sides_and_numbers() -> None:
     assert point_text(NeedleInsertion("BL40", Side.LEFT)) == "BL40 · Weizhong"
     assert not model.flags(model.index(0, M.POINT)) & Qt.ItemFlag.ItemIsEditable
     assert model.flags(model.index(0, M.DEPTH)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_needle_sizes_show_the_clinics_names_beside_millimetres() -> None:
+    model = _model([NeedleInsertion("BL40", Side.LEFT, gauge_mm=0.25, length_mm=40)])
+    assert model.index(0, M.GAUGE).data() == "0.25"
+    model.set_needle_size_names(NeedleSizeNames.CHINESE)
+    assert model.index(0, M.GAUGE).data() == "0.25 (32G)"
+    assert model.index(0, M.LENGTH).data() == "40 (1.5 cun)"
+    model.set_needle_size_names(NeedleSizeNames.JAPANESE)
+    assert model.index(0, M.GAUGE).data() == "0.25 (No. 5)"
+    # Editing is in millimetres whatever the names shown.
+    assert model.index(0, M.GAUGE).data(Qt.ItemDataRole.EditRole) == 0.25
 
 
 def test_edits_are_undoable_commands() -> None:

@@ -9,13 +9,21 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from acujournal.domain.model import AcupunctureStyle, Practitioner
+from acujournal.domain.needle_sizes import NeedleSizeNames
+from acujournal.reports.progress import render_progress_report
 from acujournal.services.practitioners import add_practitioner, list_practitioners
-from acujournal.services.reporting import read_clinic_header
-from acujournal.services.settings import get_caution_depths, get_clinic_details
+from acujournal.services.reporting import build_progress_report, read_clinic_header
+from acujournal.services.settings import (
+    get_caution_depths,
+    get_clinic_details,
+    get_needle_size_names,
+)
 from acujournal.services.unit_of_work import read_only
 from acujournal.storage.db import Database
 from acujournal.ui.main_window import MainWindow
 from acujournal.ui.settings_dialog import SettingsDialog
+from tests.builders import make_journal
+from tests.reports.course import flat, pdf_text, weekly_course
 
 
 def _dialog(qtbot: QtBot, db: Database) -> SettingsDialog:
@@ -46,6 +54,18 @@ def test_clinic_details_reach_the_report_header(qtbot: QtBot, db: Database, tmp_
     assert header.address == "Storgata 1\n0155 Oslo"
     assert header.logo is not None
     assert header.logo.startswith(b"\x89PNG")
+
+
+def test_needle_size_names_reach_the_progress_report(qtbot: QtBot, db: Database) -> None:
+    course = weekly_course(make_journal(db))
+    dialog = _dialog(qtbot, db)
+    assert dialog.needle_sizes.currentData() == "mm"
+    dialog.needle_sizes.setCurrentIndex(dialog.needle_sizes.findData("chinese"))
+    assert dialog.save()
+    assert get_needle_size_names(db) is NeedleSizeNames.CHINESE
+    data = build_progress_report(db, course.journal.patient.id)
+    text = flat(" ".join(pdf_text(render_progress_report(data))))
+    assert "2g Needle type: gauge 0.25 mm (32G); length 40 mm (1.5 cun)" in text
 
 
 def test_a_practitioner_profile_is_edited_and_a_new_one_added(qtbot: QtBot, db: Database) -> None:

@@ -28,6 +28,7 @@ from acujournal.domain.model import (
     StimulationMethod,
     TissueLevel,
 )
+from acujournal.domain.needle_sizes import NeedleSizeNames
 
 DEFAULT_CLINIC_NAME = "AcuJournal clinic"
 
@@ -39,6 +40,7 @@ class ClinicHeader:
     name: str = DEFAULT_CLINIC_NAME
     address: str = ""
     logo: bytes | None = None
+    needle_sizes: NeedleSizeNames = NeedleSizeNames.MILLIMETRES
 
 
 # Points and needling -----------------------------------------------------------------------

@@ -127,7 +127,7 @@ class ProgressReportRenderer(ReportRenderer):
         out.append(Paragraph("Adverse events", st.subheading))
         out += adverse_event_flowables(course.sessions, st)
         out.append(Paragraph("Treatment description (STRICTA 2010)", st.subheading))
-        out += stricta_flowables(course, st)
+        out += stricta_flowables(course, st, self.data.clinic.needle_sizes)
         out += self._notes(course.sessions)
         return out
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from acujournal.domain.model import AdverseEventCategory, Side, StimulationMethod
+from acujournal.domain.needle_sizes import NeedleSizeNames, gauge_name, length_name, with_name
 from acujournal.reports.data import (
     CaseFacts,
     NeedleLine,
@@ -289,7 +290,11 @@ def _point_entry(use_point: Any, sessions: int, sides: Sequence[Side], total: in
     return f"{text} ({side_words}; {sessions}/{total})"
 
 
-def stricta_flowables(course: ProgressCourse, st: Styles) -> list[Flowable]:
+def stricta_flowables(
+    course: ProgressCourse,
+    st: Styles,
+    sizes: NeedleSizeNames = NeedleSizeNames.MILLIMETRES,
+) -> list[Flowable]:
     """The STRICTA 2010 items, each as a labelled paragraph."""
     facts = course.stricta
     total = course.summary.session_count
@@ -321,10 +326,12 @@ def stricta_flowables(course: ProgressCourse, st: Styles) -> list[Flowable]:
     items.append(("2e Stimulation", stimulation))
     items.append(("2f Retention", range_text(facts.retention_min, facts.retention_max, "min")))
     needle_type = "gauge " + (
-        ", ".join(f"{number(g)} mm" for g in facts.gauges_mm) or "not recorded"
+        ", ".join(with_name(f"{number(g)} mm", gauge_name(g, sizes)) for g in facts.gauges_mm)
+        or "not recorded"
     )
     needle_type += "; length " + (
-        ", ".join(f"{number(x)} mm" for x in facts.lengths_mm) or "not recorded"
+        ", ".join(with_name(f"{number(x)} mm", length_name(x, sizes)) for x in facts.lengths_mm)
+        or "not recorded"
     )
     if facts.brands:
         needle_type += "; brand " + ", ".join(para_text(clip(b, 80)) for b in facts.brands)

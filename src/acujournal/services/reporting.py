@@ -31,6 +31,7 @@ from acujournal.domain.model import (
     Practitioner,
     StimulationMethod,
 )
+from acujournal.domain.needle_sizes import needle_size_names_from
 from acujournal.reports.data import (
     DEFAULT_CLINIC_NAME,
     AdviceLine,
@@ -53,6 +54,7 @@ from acujournal.storage.repository import JournalRepository
 CLINIC_NAME_KEY = "clinic.name"
 CLINIC_ADDRESS_KEY = "clinic.address"
 CLINIC_LOGO_KEY = "clinic.logo_path"
+NEEDLE_SIZES_KEY = "display.needle_sizes"
 MAX_LOGO_BYTES = 4 * 1024 * 1024
 MAX_ADVICE_LINES = 6
 
@@ -71,7 +73,7 @@ def read_clinic_header(session: Session) -> ClinicHeader:
     logo is read only from a local file of sensible size: a URL or a missing file is ignored,
     so making a report never reaches out to the network.
     """
-    keys = (CLINIC_NAME_KEY, CLINIC_ADDRESS_KEY, CLINIC_LOGO_KEY)
+    keys = (CLINIC_NAME_KEY, CLINIC_ADDRESS_KEY, CLINIC_LOGO_KEY, NEEDLE_SIZES_KEY)
     query = select(SettingRow.key, SettingRow.value).where(SettingRow.key.in_(keys))
     values: dict[str, Any] = dict(session.execute(query).all())
     name = values.get(CLINIC_NAME_KEY)
@@ -80,6 +82,7 @@ def read_clinic_header(session: Session) -> ClinicHeader:
         name=name if isinstance(name, str) and name.strip() else DEFAULT_CLINIC_NAME,
         address=address if isinstance(address, str) else "",
         logo=_read_logo(values.get(CLINIC_LOGO_KEY)),
+        needle_sizes=needle_size_names_from(values.get(NEEDLE_SIZES_KEY)),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from acujournal.domain import outcomes
 from acujournal.domain.catalogue import default_catalogue
 from acujournal.domain.model import Practitioner
+from acujournal.domain.needle_sizes import NeedleSizeNames, needle_size_names_from
 from acujournal.domain.validation import (
     DEPTH_MM_RANGE,
     Problem,
@@ -30,6 +31,7 @@ from acujournal.services.reporting import (
     CLINIC_LOGO_KEY,
     CLINIC_NAME_KEY,
     MAX_LOGO_BYTES,
+    NEEDLE_SIZES_KEY,
 )
 from acujournal.services.unit_of_work import read_only, unit_of_work
 from acujournal.storage.db import Database
@@ -225,6 +227,11 @@ def _store(repo: JournalRepository, key: str, value: Any) -> None:
         row.value = value
 
 
+def get_needle_size_names(db: Database) -> NeedleSizeNames:
+    """Which gauge and length names show beside millimetres (millimetres alone by default)."""
+    return needle_size_names_from(get_setting(db, NEEDLE_SIZES_KEY))
+
+
 def get_idle_lock_minutes(db: Database) -> int:
     """Minutes without input before the app hides patient data (0: never)."""
     stored = get_setting(db, IDLE_LOCK_KEY, DEFAULT_IDLE_LOCK_MINUTES)
@@ -239,6 +246,7 @@ def save_settings(
     practitioners: Sequence[Practitioner],
     caution_depths: dict[str, float],
     idle_lock_minutes: int | None = None,
+    needle_sizes: NeedleSizeNames | None = None,
 ) -> None:
     """Store the settings dialog's content in one transaction, or nothing at all.
 
@@ -266,6 +274,8 @@ def save_settings(
         _store(repo, CAUTION_DEPTHS_KEY, depths)
         if idle_lock_minutes is not None:
             _store(repo, IDLE_LOCK_KEY, idle_lock_minutes)
+        if needle_sizes is not None:
+            _store(repo, NEEDLE_SIZES_KEY, needle_sizes.value)
         known = repo.existing_ids(PractitionerRow, [p.id for p in practitioners])
         for practitioner in practitioners:
             if practitioner.id in known:

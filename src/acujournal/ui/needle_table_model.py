@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from acujournal.domain.catalogue import PointKind, default_catalogue
 from acujournal.domain.model import NeedleInsertion, Side, StimulationMethod
+from acujournal.domain.needle_sizes import NeedleSizeNames, gauge_name, length_name, with_name
 from acujournal.domain.validation import Problem, validate_needle
 from acujournal.services.settings import caution_depth_exceeded
 from acujournal.ui.editor_labels import (
@@ -97,8 +98,17 @@ class NeedleTableModel(RowTableModel):
         super().__init__(parent)
         self._caution_depths: dict[str, float] = {}
         self._problems: list[list[Problem]] = []
+        self._size_names = NeedleSizeNames.MILLIMETRES
 
     # State -----------------------------------------------------------------------------------
+    def set_needle_size_names(self, names: NeedleSizeNames) -> None:
+        """Show gauge numbers and lengths as the clinic names them, beside millimetres."""
+        self._size_names = names
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, self.GAUGE), self.index(len(self._rows) - 1, self.LENGTH)
+            )
+
     def set_caution_depths(self, depths: dict[str, float]) -> None:
         self._caution_depths = dict(depths)
         if self._rows:
@@ -209,6 +219,12 @@ class NeedleTableModel(RowTableModel):
             return format_frequency(stim.frequency_hz, stim.frequency_high_hz)
         if column == self.DEQI:
             return deqi_labels()[needle.deqi] if needle.deqi is not None else ""
+        if column == self.GAUGE:
+            name = gauge_name(needle.gauge_mm, self._size_names)
+            return with_name(format_number(needle.gauge_mm), name)
+        if column == self.LENGTH:
+            name = length_name(needle.length_mm, self._size_names)
+            return with_name(format_number(needle.length_mm), name)
         return format_number(self._edit_value(needle, column))
 
     def _edit_value(self, needle: NeedleInsertion, column: int) -> Any:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from acujournal.domain.model import AcupunctureStyle, Practitioner
+from acujournal.domain.needle_sizes import NeedleSizeNames
 from acujournal.domain.validation import (
     GAUGE_MM_RANGE,
     LENGTH_MM_RANGE,
@@ -51,6 +52,7 @@ from acujournal.services.settings import (
     get_caution_depths,
     get_clinic_details,
     get_idle_lock_minutes,
+    get_needle_size_names,
     save_settings,
 )
 from acujournal.storage.db import Database
@@ -200,6 +202,21 @@ class SettingsDialog(QDialog):
         self.idle_minutes.setSpecialValueText(self.tr("never"))
         self.idle_minutes.setAccessibleName(self.tr("Lock after minutes without use"))
         form.addRow(self.tr("Lock the screen &after:"), self.idle_minutes)
+        self.needle_sizes = QComboBox()
+        for names, label in (
+            (NeedleSizeNames.MILLIMETRES, self.tr("millimetres only: 0.25 × 40")),
+            (NeedleSizeNames.CHINESE, self.tr("with gauge and cun: 0.25 (32G) × 40 (1.5 cun)")),
+            (NeedleSizeNames.JAPANESE, self.tr("with number and sun: 0.25 (No. 5) × 40 (1.3 sun)")),
+        ):
+            self.needle_sizes.addItem(label, names.value)
+        self.needle_sizes.setAccessibleName(self.tr("How needle sizes are named"))
+        self.needle_sizes.setToolTip(
+            self.tr(
+                "Sizes are always stored in millimetres. Depth stays in millimetres: a cun of "
+                "depth depends on the patient's build."
+            )
+        )
+        form.addRow(self.tr("Needle si&zes:"), self.needle_sizes)
         self.clinic_name.setAccessibleName(self.tr("Clinic name"))
         self.clinic_address.setAccessibleName(self.tr("Clinic address"))
         self.logo_path.setAccessibleName(self.tr("Logo file"))
@@ -258,6 +275,8 @@ class SettingsDialog(QDialog):
         self.clinic_address.setPlainText(clinic.address)
         self.logo_path.setText(clinic.logo_path)
         self.idle_minutes.setValue(get_idle_lock_minutes(self.db))
+        chosen = self.needle_sizes.findData(get_needle_size_names(self.db).value)
+        self.needle_sizes.setCurrentIndex(max(chosen, 0))
         self._practitioners: dict[uuid.UUID, Practitioner] = {}
         self._changed: set[uuid.UUID] = set()
         for practitioner in list_practitioners(self.db):
@@ -369,6 +388,7 @@ class SettingsDialog(QDialog):
                 changed,
                 self.caution_depths(),
                 idle_lock_minutes=self.idle_minutes.value(),
+                needle_sizes=NeedleSizeNames(self.needle_sizes.currentData()),
             )
         except ValidationError as error:
             self.error.setText("\n".join(self._describe(p) for p in error.problems))
