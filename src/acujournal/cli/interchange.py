@@ -9,6 +9,11 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from acujournal.cli.common import CliError, add_database_options, open_journal
+from acujournal.cli.export_formats import (
+    add_format_options,
+    check_format_options,
+    run_format_export,
+)
 from acujournal.services.interchange import (
     InterchangeError,
     check_document,
@@ -23,15 +28,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``export`` and ``import`` subcommands."""
     export = subparsers.add_parser(
         "export",
-        help="write the journal, or one patient, to an acujournal/1 JSON file",
+        help="write the journal, or one patient, to an acujournal/1 JSON file (or FHIR, CSV)",
         description=(
             "Write every practitioner, protocol, patient, case, session and measurement to a "
             "JSON file in the acujournal/1 format (see docs/interchange.md). With --patient, "
-            "only that patient and the practitioners and protocols their sessions refer to."
+            "only that patient and the practitioners and protocols their sessions refer to. "
+            "--format fhir, csv and research write the other formats of docs/export.md."
         ),
     )
     export.add_argument("--patient", metavar="ID", help="export only the patient with this id")
-    export.add_argument("--out", metavar="FILE", required=True, help="the JSON file to write")
+    export.add_argument(
+        "--out",
+        metavar="PATH",
+        required=True,
+        help="the file to write (a folder for csv, research)",
+    )
+    add_format_options(export)
     add_database_options(export)
     export.set_defaults(handler=run_export)
 
@@ -53,6 +65,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_export(args: argparse.Namespace) -> int:
     """Export the journal (or one patient) and say what was written."""
     patient_id = _patient_id(args.patient)
+    check_format_options(args, patient_id)
+    if args.format != "json":
+        return run_format_export(args, patient_id)
     out = Path(args.out)
     if not out.parent.is_dir():
         raise CliError(f"Cannot write {out}: the folder {out.parent} does not exist.")
