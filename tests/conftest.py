@@ -1,4 +1,19 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite.
+
+Journals on two database engines
+--------------------------------
+The tests of ``tests/storage``, ``tests/services`` and ``tests/cli`` that use the ``db``
+fixture (or ``db_url``, ``journal_args``) run twice: on a fresh SQLite file, and on a fresh
+PostgreSQL database of their own when ``ACUJOURNAL_TEST_POSTGRES_URL`` names a scratch
+database on a server (``scripts/test`` starts one; see ``tests/backends.py``). Without it the
+PostgreSQL runs are skipped, and the run says so loudly. Elsewhere ``db`` is SQLite only.
+
+A test stays on SQLite when it is about the SQLite file itself: it asks for ``db_path`` (the
+journal's file), or carries ``@pytest.mark.sqlite_only`` (backups of the file, its integrity,
+encryption, crash safety, permissions). ``@pytest.mark.sqlite_suffices`` keeps a test on
+SQLite for time's sake: what it checks happens before the database plays any part, such as
+validating a file before anything is written.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +25,65 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from sqlalchemy.engine import URL
 
 from acujournal.storage.db import Database, database_url, open_database
+from tests.backends import POSTGRES_URL_ENV, PostgresJournals, dropped_at_exit, postgres_url
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+# Test folders whose journal tests also run on PostgreSQL.
+ON_BOTH_ENGINES = frozenset({"storage", "services", "cli"})
+NO_POSTGRES = f"PostgreSQL not available: set {POSTGRES_URL_ENV} (scripts/test does)"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: a journal test about the SQLite file; not run on PostgreSQL"
+    )
+    config.addinivalue_line(
+        "markers", "sqlite_suffices: the engine plays no part; run on SQLite only, to save time"
+    )
+    config.addinivalue_line("markers", "postgresql: the run of a journal test on PostgreSQL")
+
+
+def _kept_on_sqlite(node: pytest.Item) -> bool:
+    return any(node.get_closest_marker(name) for name in ("sqlite_only", "sqlite_suffices"))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = postgres_url()
+    if url is None:
+        return f"journal engines: SQLite only -- {NO_POSTGRES}"
+    shown = database_url(url=url).render_as_string(hide_password=True)
+    return f"journal engines: SQLite and PostgreSQL ({shown})"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # Last of all, below the list of skipped tests, where it cannot be missed.
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if postgres_url() is None and reporter is not None and not hasattr(config, "workerinput"):
+        bar = "!" * 78
+        for line in (bar, f"!!! {NO_POSTGRES}.", "!!! The PostgreSQL runs were SKIPPED.", bar):
+            reporter.write_line(line, red=True, bold=True)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the journal tests of the storage, services and CLI folders on both engines."""
+    if "journal_backend" not in metafunc.fixturenames:
+        return
+    if Path(metafunc.definition.path).parent.name not in ON_BOTH_ENGINES:
+        return
+    if "db_path" in metafunc.fixturenames or _kept_on_sqlite(metafunc.definition):
+        return
+    postgres = pytest.param(
+        POSTGRESQL,
+        marks=[
+            pytest.mark.postgresql,
+            pytest.mark.skipif(postgres_url() is None, reason=NO_POSTGRES),
+        ],
+    )
+    metafunc.parametrize("journal_backend", [SQLITE, postgres], indirect=True)
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +104,46 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    """A fresh, migrated SQLite journal in a temporary folder."""
-    database = open_database(database_url(db_path))
+def journal_backend(request: pytest.FixtureRequest) -> str:
+    """The engine the journal of this test runs on: ``sqlite`` unless parametrized."""
+    return str(getattr(request, "param", SQLITE))
+
+
+@pytest.fixture(scope="session")
+def postgres_journals() -> Iterator[PostgresJournals]:
+    """Fresh PostgreSQL databases for this test process (see ``tests/backends.py``)."""
+    url = postgres_url()
+    if url is None:
+        pytest.skip(NO_POSTGRES)
+    journals = PostgresJournals(url)
+    yield journals
+    journals.close()
+
+
+@pytest.fixture
+def db_url(journal_backend: str, request: pytest.FixtureRequest) -> Iterator[URL]:
+    """Where this test's journal lives: a SQLite file (not made yet), or a migrated,
+    empty PostgreSQL database of its own (dropped afterwards)."""
+    if journal_backend == SQLITE:
+        yield database_url(request.getfixturevalue("db_path"))
+        return
+    journals: PostgresJournals = request.getfixturevalue("postgres_journals")
+    with dropped_at_exit(journals, journals.new_migrated()) as url:
+        yield url
+
+
+@pytest.fixture
+def db(db_url: URL) -> Iterator[Database]:
+    """A fresh, migrated journal: a SQLite file in a temporary folder, or (see above) a
+    PostgreSQL database."""
+    database = open_database(db_url)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def journal_args(db_url: URL, journal_backend: str) -> list[str]:
+    """The command-line options that name this test's journal."""
+    if journal_backend == SQLITE:
+        return ["--db", str(db_url.database)]
+    return ["--database-url", db_url.render_as_string(hide_password=False)]

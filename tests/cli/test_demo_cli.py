@@ -5,21 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import URL
 
 from acujournal.__main__ import main
 from acujournal.services.patients import list_patients
-from acujournal.storage.db import database_url, open_database
+from acujournal.storage.db import open_database
 
 
 def test_demo_writes_a_clinic_and_says_what_it_wrote(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    journal_args: list[str], db_url: URL, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "demo.sqlite3"
-    code = main(["demo", "--db", str(path), "--patients", "15", "--years", "1", "--seed", "4"])
+    code = main(["demo", *journal_args, "--patients", "15", "--years", "1", "--seed", "4"])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "15 patients" in out
-    db = open_database(database_url(path))
+    db = open_database(db_url)
     try:
         assert len(list_patients(db, include_archived=True)) == 15
     finally:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import URL
 
 from acujournal.__main__ import main
 from acujournal.domain.questionnaire_file import shipped_questionnaire
 from acujournal.services.intake import intakes_of_patient
 from acujournal.services.patients import list_patients
-from acujournal.storage.db import Database, database_url, open_database
+from acujournal.storage.db import Database, open_database
 from tests.builders import make_journal
 from tests.reports.intake_pdf_fill import fill, form_values
 from tests.services.intake_answers import clean_answers
@@ -38,20 +39,21 @@ def filled(blank: Path, tmp_path: Path, **answers: object) -> Path:
     return path
 
 
-def journal_of(path: Path) -> Database:
-    return open_database(database_url(path), create=False)
+def journal_of(url: URL) -> Database:
+    return open_database(url, create=False)
 
 
 def test_a_filled_form_makes_a_new_patient_after_confirmation(
     blank_form: Path,
     tmp_path: Path,
-    db_path: Path,
+    journal_args: list[str],
+    db_url: URL,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     form = filled(blank_form, tmp_path, saddle_numbness=True)
     monkeypatch.setattr("builtins.input", lambda prompt: "y")
-    code, out, err = run(["intake-import", str(form), "--db", str(db_path)], capsys)
+    code, out, err = run(["intake-import", str(form), *journal_args], capsys)
     assert (code, err) == (0, "")
     assert "Read filled.pdf: Before your first visit: back and leg pain (sciatica/1)" in out
     assert "Patient: a new patient, Åse Bjørnstad, born 1980-04-02" in out
@@ -60,7 +62,7 @@ def test_a_filled_form_makes_a_new_patient_after_confirmation(
     assert "Screening: REFER NOW" in out
     assert "possible cauda equina syndrome" in out
     assert "Saved the intake for a new patient" in out
-    db = journal_of(db_path)
+    db = journal_of(db_url)
     [patient] = list_patients(db)
     [intake] = intakes_of_patient(db, patient.id)
     assert intake.source.value == "pdf"
@@ -71,16 +73,17 @@ def test_a_filled_form_makes_a_new_patient_after_confirmation(
 def test_answering_no_saves_nothing(
     blank_form: Path,
     tmp_path: Path,
-    db_path: Path,
+    journal_args: list[str],
+    db_url: URL,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     form = filled(blank_form, tmp_path)
     monkeypatch.setattr("builtins.input", lambda prompt: "")
-    code, out, _ = run(["intake-import", str(form), "--db", str(db_path)], capsys)
+    code, out, _ = run(["intake-import", str(form), *journal_args], capsys)
     assert code == 1
     assert out.endswith("Nothing was saved.\n")
-    db = journal_of(db_path)
+    db = journal_of(db_url)
     assert list_patients(db) == []
     db.dispose()
 
@@ -88,7 +91,7 @@ def test_answering_no_saves_nothing(
 def test_without_a_terminal_the_answer_is_needed_or_yes(
     blank_form: Path,
     tmp_path: Path,
-    db_path: Path,
+    journal_args: list[str],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -98,13 +101,13 @@ def test_without_a_terminal_the_answer_is_needed_or_yes(
         raise EOFError
 
     monkeypatch.setattr("builtins.input", no_terminal)
-    code, _, err = run(["intake-import", str(form), "--db", str(db_path)], capsys)
+    code, _, err = run(["intake-import", str(form), *journal_args], capsys)
     assert code == 1
     assert err == (
         "acujournal: Nothing was saved: no answer to the question; pass --yes to save "
         "without asking.\n"
     )
-    code, _out, err = run(["intake-import", str(form), "--db", str(db_path), "--yes"], capsys)
+    code, _out, err = run(["intake-import", str(form), *journal_args, "--yes"], capsys)
     assert (code, err) == (0, "")
 
 
@@ -112,12 +115,12 @@ def test_a_form_for_a_known_patient_goes_to_their_open_case(
     blank_form: Path,
     tmp_path: Path,
     db: Database,
-    db_path: Path,
+    journal_args: list[str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     journal = make_journal(db)
     form = filled(blank_form, tmp_path, name="Åse B.", birth_date=None, fever=None)
-    argv = ["intake-import", str(form), "--db", str(db_path), "--patient", str(journal.patient.id)]
+    argv = ["intake-import", str(form), *journal_args, "--patient", str(journal.patient.id)]
     code, out, err = run([*argv, "--yes"], capsys)
     assert (code, err) == (0, "")
     assert f"Patient: Åse Bjørnstad ({journal.patient.id})" in out
@@ -134,12 +137,12 @@ def test_the_same_person_twice_is_pointed_out(
     blank_form: Path,
     tmp_path: Path,
     db: Database,
-    db_path: Path,
+    journal_args: list[str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     journal = make_journal(db, "Åse Bjørnstad")
     form = filled(blank_form, tmp_path, birth_date="1968-04-02")
-    code, out, _ = run(["intake-import", str(form), "--db", str(db_path), "--yes"], capsys)
+    code, out, _ = run(["intake-import", str(form), *journal_args, "--yes"], capsys)
     assert code == 0
     assert f"use --patient {journal.patient.id} if the form is theirs" in out
 
@@ -180,13 +183,17 @@ def test_an_empty_form_is_refused(
 
 
 def test_a_nameless_form_needs_a_patient(
-    blank_form: Path, tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+    blank_form: Path,
+    tmp_path: Path,
+    journal_args: list[str],
+    db_url: URL,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     form = filled(blank_form, tmp_path, name=None)
-    code, _, err = run(["intake-import", str(form), "--db", str(db_path), "--yes"], capsys)
+    code, _, err = run(["intake-import", str(form), *journal_args, "--yes"], capsys)
     assert code == 1
     assert "The form gives no name, so no patient can be made from it" in err
-    db = journal_of(db_path)
+    db = journal_of(db_url)
     assert list_patients(db) == []
     db.dispose()
 

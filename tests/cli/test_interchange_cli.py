@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import URL
 
 from acujournal.__main__ import main
 from acujournal.services.patients import list_patients
@@ -19,13 +20,13 @@ from tests.builders import make_journal, make_session
 
 
 @pytest.fixture
-def journal_file(db: Database, db_path: Path) -> Path:
-    """A journal with one patient and two signed sessions."""
+def journal_options(db: Database, journal_args: list[str]) -> list[str]:
+    """``--db``/``--database-url`` of a journal with one patient and two signed sessions."""
     journal = make_journal(db)
     for days in (0, 7):
         sign_session(db, make_session(journal, days_later=days), journal.practitioner.id)
     db.dispose()
-    return db_path
+    return journal_args
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -35,10 +36,10 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def test_export_then_import_twice(
-    journal_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    journal_options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     export = tmp_path / "clinic.json"
-    code, out, err = run(["export", "--db", str(journal_file), "--out", str(export)], capsys)
+    code, out, err = run(["export", *journal_options, "--out", str(export)], capsys)
     assert (code, err) == (0, "")
     assert out == f"Exported 1 patient with 2 sessions to {export}.\n"
     assert json.loads(export.read_text("utf-8"))["format"] == "acujournal/1"
@@ -62,15 +63,15 @@ def test_export_then_import_twice(
 
 
 def test_export_of_one_patient(
-    journal_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    journal_options: list[str], db_url: URL, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = open_database(database_url(journal_file))
+    source = open_database(db_url)
     try:
         patient = list_patients(source)[0]
     finally:
         source.dispose()
     export = tmp_path / "one.json"
-    argv = ["export", "--db", str(journal_file), "--patient", str(patient.id), "--out", str(export)]
+    argv = ["export", *journal_options, "--patient", str(patient.id), "--out", str(export)]
     assert run(argv, capsys)[0] == 0
     assert [p["id"] for p in json.loads(export.read_text("utf-8"))["patients"]] == [str(patient.id)]
 
@@ -83,14 +84,14 @@ def test_export_of_one_patient(
     ],
 )
 def test_export_of_an_unknown_patient_is_one_clear_line(
-    journal_file: Path,
+    journal_options: list[str],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     patient: str,
     message: str,
 ) -> None:
     out_file = tmp_path / "x.json"
-    argv = ["export", "--db", str(journal_file), "--patient", patient, "--out", str(out_file)]
+    argv = ["export", *journal_options, "--patient", patient, "--out", str(out_file)]
     code, _, err = run(argv, capsys)
     assert (code, err) == (1, message)
     assert not out_file.exists()
@@ -107,10 +108,10 @@ def test_export_without_a_journal_says_so(
 
 
 def test_export_into_a_missing_folder_says_so(
-    journal_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    journal_options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_file = tmp_path / "no" / "such" / "x.json"
-    code, _, err = run(["export", "--db", str(journal_file), "--out", str(out_file)], capsys)
+    code, _, err = run(["export", *journal_options, "--out", str(out_file)], capsys)
     assert code == 1
     assert (
         err
@@ -119,10 +120,10 @@ def test_export_into_a_missing_folder_says_so(
 
 
 def test_a_bad_file_is_one_line_and_creates_no_journal(
-    journal_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    journal_options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     export = tmp_path / "clinic.json"
-    run(["export", "--db", str(journal_file), "--out", str(export)], capsys)
+    run(["export", *journal_options, "--out", str(export)], capsys)
     doc = json.loads(export.read_text("utf-8"))
     session = doc["patients"][0]["cases"][0]["sessions"][1]
     session["needles"][0]["depth_mm"] = 4

@@ -149,6 +149,7 @@ def test_check_of_a_damaged_journal_exits_with_1_and_offers_the_newest_backup(
     assert len(closed_journal.read_bytes()) == len(data) // 2
 
 
+@pytest.mark.sqlite_only  # copies the journal file
 def test_check_of_a_journal_in_a_synced_folder_warns_and_exits_with_1(
     db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -43,12 +43,12 @@ def patient_id(db: Database) -> str:
 
 
 def test_progress_summary_and_clinic_reports_are_written(
-    patient_id: str, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    patient_id: str, journal_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     progress = tmp_path / "progress.pdf"
     code, out, err = _run(
         ["report", "progress", "--patient", patient_id, "--include-internal",
-         "--out", str(progress), "--db", str(db_path)],
+         "--out", str(progress), *journal_args],
         capsys,
     )  # fmt: skip
     assert (code, err) == (0, "")
@@ -61,7 +61,7 @@ def test_progress_summary_and_clinic_reports_are_written(
     summary = tmp_path / "summary.pdf"
     code, _, err = _run(
         ["report", "summary", "--patient", patient_id, "--from", "2026-01-12",
-         "--to", "2026-01-19", "--out", str(summary), "--db", str(db_path)],
+         "--to", "2026-01-19", "--out", str(summary), *journal_args],
         capsys,
     )  # fmt: skip
     assert (code, err) == (0, "")
@@ -71,7 +71,7 @@ def test_progress_summary_and_clinic_reports_are_written(
     clinic = tmp_path / "clinic.pdf"
     code, _, err = _run(
         ["report", "clinic", "--from", "2026-01-01", "--to", "2026-03-31",
-         "--out", str(clinic), "--db", str(db_path)],
+         "--out", str(clinic), *journal_args],
         capsys,
     )  # fmt: skip
     assert (code, err) == (0, "")
@@ -101,14 +101,14 @@ def test_progress_summary_and_clinic_reports_are_written(
 )
 def test_expected_problems_are_one_sentence(
     patient_id: str,
-    db_path: Path,
+    journal_args: list[str],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     arguments: list[str],
     message: str,
 ) -> None:
     argv = ["report", *(a.replace("{patient}", patient_id) for a in arguments)]
-    code, out, err = _run([*argv, "--out", str(tmp_path / "r.pdf"), "--db", str(db_path)], capsys)
+    code, out, err = _run([*argv, "--out", str(tmp_path / "r.pdf"), *journal_args], capsys)
     assert code == 1
     assert out == ""
     assert err.startswith(f"acujournal: {message}")
@@ -117,11 +117,11 @@ def test_expected_problems_are_one_sentence(
 
 
 def test_an_unwritable_destination_is_refused_before_any_work(
-    patient_id: str, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    patient_id: str, journal_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "no such folder" / "report.pdf"
     code, _, err = _run(
-        ["report", "summary", "--patient", patient_id, "--out", str(missing), "--db", str(db_path)],
+        ["report", "summary", "--patient", patient_id, "--out", str(missing), *journal_args],
         capsys,
     )
     assert code == 1
@@ -137,8 +137,7 @@ def test_an_unwritable_destination_is_refused_before_any_work(
             patient_id,
             "--out",
             str(tmp_path),
-            "--db",
-            str(db_path),
+            *journal_args,
         ],
         capsys,
     )

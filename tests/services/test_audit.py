@@ -241,17 +241,30 @@ def trail(db: Database, journal: Journal) -> Database:
     return db
 
 
+# The guards of the trail with the statements that create them again, per engine.
+GUARDS = {
+    "sqlite": (
+        "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'audit_events' AND type = 'trigger'"
+    ),
+    "postgresql": (
+        "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+        "WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal"
+    ),
+}
+
+
+def drop_trigger(name: str, dialect: str) -> str:
+    return f"DROP TRIGGER {name}" + (" ON audit_events" if dialect == "postgresql" else "")
+
+
 def tamper(db: Database, *statements: str) -> None:
-    """Change the trail as someone with the database file would: guards off, edit, back on."""
+    """Change the trail as someone owning the database would: guards off, edit, back on."""
     with db.engine.begin() as connection:
-        guards = connection.execute(
-            text(
-                "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'audit_events' "
-                "AND type = 'trigger'"
-            )
-        ).all()
+        dialect = connection.dialect.name
+        guards = connection.execute(text(GUARDS[dialect])).all()
+        assert guards
         for name, _ in guards:
-            connection.execute(text(f"DROP TRIGGER {name}"))
+            connection.execute(text(drop_trigger(name, dialect)))
         for statement in statements:
             connection.execute(text(statement))
         for _, sql in guards:
@@ -285,7 +298,7 @@ def test_an_untouched_trail_is_intact(trail: Database) -> None:
         ("DELETE FROM audit_events WHERE seq IN (3, 4)", 3, "entries 3 to 4 are missing"),
         ("DELETE FROM audit_events WHERE seq >= 7", 7, "the newest entries 7 to 8 were removed"),
         (
-            "UPDATE audit_events SET before_json = NULL, after_json = NULL, redacted = 1 "
+            "UPDATE audit_events SET before_json = NULL, after_json = NULL, redacted = TRUE "
             "WHERE seq = 4",
             4,
             "entry 4 lost its content, but patient",
@@ -295,6 +308,8 @@ def test_an_untouched_trail_is_intact(trail: Database) -> None:
 def test_altered_or_removed_entries_are_found_and_named(
     trail: Database, statement: str, first_bad: int, found: str
 ) -> None:
+    if "were removed" in found and not trail.is_sqlite:
+        pytest.skip("on PostgreSQL removing the newest entries leaves no trace (docs/audit.md)")
     tamper(trail, statement)
     verdict = verify_audit_chain(trail)
     assert verdict.state is AuditState.TAMPERED
@@ -314,7 +329,7 @@ def test_an_entry_rewritten_with_a_fresh_seal_of_a_wrong_key_is_found(trail: Dat
 
 def test_removed_protection_is_reported(trail: Database) -> None:
     with trail.engine.begin() as connection:
-        connection.execute(text("DROP TRIGGER audit_events_delete"))
+        connection.execute(text(drop_trigger("audit_events_delete", connection.dialect.name)))
     verdict = verify_audit_chain(trail)
     assert verdict.state is AuditState.UNPROTECTED
     assert verdict.tampered

@@ -163,6 +163,7 @@ def test_the_erasure_is_recorded_with_ids_and_counts_and_nothing_clinical(
     assert verify_audit_chain(db).state is AuditState.INTACT
 
 
+@pytest.mark.sqlite_only  # about the bytes of a backup file
 def test_a_backup_made_after_the_erasure_holds_nothing_of_the_patient(
     db: Database, journal: Journal, other: Journal, tmp_path: Path
 ) -> None:

@@ -1,7 +1,7 @@
 """The audit trail in the database: one sealed chain, append-only, a key kept outside.
 
-Like the signed-session guard, these run on SQLite and, when ``ACUJOURNAL_TEST_POSTGRES_URL``
-names a scratch database (which they wipe), on PostgreSQL too.
+Like the signed-session guard, these run on SQLite and, when the suite has a server (see
+``tests/conftest.py``), on PostgreSQL too.
 """
 
 from __future__ import annotations
@@ -9,12 +9,10 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import os
 import stat
 import sys
 import types
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,41 +29,19 @@ from acujournal.services.sessions import amend_session, get_session, record_sess
 from acujournal.storage.audit_chain import GENESIS
 from acujournal.storage.audit_check import verify_chain
 from acujournal.storage.audit_keys import KEY_FILE_NAME, default_key_store, user_config_dir
-from acujournal.storage.db import Database, database_url, open_database
+from acujournal.storage.db import Database
 from acujournal.storage.migrate import alembic_config
 from tests.builders import Journal, make_journal, make_session
 from tests.services.test_intake import prepared, review
 
-POSTGRES_URL = os.environ.get("ACUJOURNAL_TEST_POSTGRES_URL")
 APPEND_ONLY = "audit trail is append-only"
 SIGNED = "signed and cannot be changed"
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(
-                not POSTGRES_URL, reason="set ACUJOURNAL_TEST_POSTGRES_URL to a scratch database"
-            ),
-        ),
-    ]
-)
-def journal_db(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Database]:
-    """A migrated journal on SQLite, or on a wiped PostgreSQL scratch database."""
-    if request.param == "sqlite":
-        database = open_database(database_url(db_path))
-    else:
-        assert POSTGRES_URL is not None
-        scratch = open_database(database_url(url=POSTGRES_URL), migrate=False)
-        with scratch.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        scratch.dispose()
-        database = open_database(database_url(url=POSTGRES_URL))
-    yield database
-    database.dispose()
+@pytest.fixture
+def journal_db(db: Database) -> Database:
+    """A migrated journal, on SQLite or on PostgreSQL."""
+    return db
 
 
 @pytest.fixture

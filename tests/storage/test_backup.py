@@ -48,6 +48,9 @@ from acujournal.storage.backup import (
 from acujournal.storage.db import Database, database_url, open_database
 from tests.builders import Journal, make_journal, make_session
 
+# Backups copy the SQLite file; a journal on PostgreSQL is backed up with the server's tools.
+pytestmark = pytest.mark.sqlite_only
+
 NOW = datetime(2026, 3, 9, 17, 45, 12, tzinfo=UTC)
 
 

@@ -16,6 +16,7 @@ from acujournal.storage.models import Base
 from acujournal.storage.types import UTCDateTime
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_with_clinical_durability_settings(db: Database) -> None:
     with db.engine.connect() as connection:
         pragma = lambda name: connection.execute(text(f"PRAGMA {name}")).scalar()  # noqa: E731
@@ -68,12 +69,28 @@ def test_bad_database_url_is_reported() -> None:
         database_url(url="no way")
 
 
+def test_a_server_url_without_a_driver_uses_the_one_acujournal_ships() -> None:
+    for given in ("postgresql://clinic@db.lan/journal", "postgres://clinic@db.lan/journal"):
+        url = database_url(url=given)
+        assert url.drivername == "postgresql+psycopg"
+        assert url.render_as_string() == "postgresql+psycopg://clinic@db.lan/journal"
+
+
+def test_a_url_of_an_unknown_kind_of_database_is_one_sentence() -> None:
+    with pytest.raises(DatabaseOpenError, match="cannot use this URL"):
+        open_database(database_url(url="mysql+nosuchdriver://clinic@db.lan/journal"))
+
+
 def test_times_are_stored_in_utc_and_come_back_aware(db: Database) -> None:
     oslo_summer = timezone(timedelta(hours=2))
     moment = datetime(2026, 7, 1, 9, 30, tzinfo=oslo_summer)
     column = UTCDateTime()
     stored = column.process_bind_param(moment, db.engine.dialect)
-    assert stored == datetime(2026, 7, 1, 7, 30)
+    assert stored is not None
+    assert stored.replace(tzinfo=None) == datetime(2026, 7, 1, 7, 30)
+    # SQLite would drop the offset anyway: it is given the UTC time without one; PostgreSQL
+    # keeps it in its timestamptz.
+    assert stored.tzinfo is (None if db.is_sqlite else UTC)
     loaded = column.process_result_value(stored, db.engine.dialect)
     assert loaded == moment
     assert loaded is not None

@@ -39,6 +39,9 @@ from acujournal.storage.repository import NotFoundError
 from tests.builders import Journal, make_journal, make_session
 from tests.storage.test_backup import run_in_child, world_readable_folder
 
+# A full disk and a read-only file are SQLite's, on this computer; a server reports its own.
+pytestmark = pytest.mark.sqlite_only
+
 
 def session_ids(path: Path) -> set[str]:
     connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)

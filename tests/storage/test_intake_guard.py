@@ -89,5 +89,12 @@ def test_downgrading_below_the_intake_revision_drops_the_tables(db: Database) ->
 
 
 def schema_names(db: Database) -> set[str]:
+    """The names of the journal's tables and triggers."""
+    query = (
+        "SELECT name FROM sqlite_master"
+        if db.is_sqlite
+        else "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+        "UNION SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    )
     with db.engine.connect() as connection:
-        return {str(row[0]) for row in connection.execute(text("SELECT name FROM sqlite_master"))}
+        return {str(row[0]) for row in connection.execute(text(query))}

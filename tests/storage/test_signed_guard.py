@@ -4,17 +4,13 @@ The services refuse to change a signed session; migration 0002 makes the databas
 well, so a database browser or a buggy later version cannot either. Drafts stay editable, and
 addenda are appended (never changed or removed).
 
-The tests run on SQLite, and also on PostgreSQL when ``ACUJOURNAL_TEST_POSTGRES_URL`` names a
-scratch database (for example ``postgresql+psycopg://me@localhost/acujournal_test``), which
-they wipe.
+The tests run on SQLite, and on PostgreSQL too when the suite has a server (see
+``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -29,41 +25,19 @@ from acujournal.services.sessions import (
     record_session,
     sign_session,
 )
-from acujournal.storage.db import Database, database_url, open_database
+from acujournal.storage.db import Database
 from acujournal.storage.migrate import alembic_config, current_revision
 from tests.builders import Journal, make_journal, make_session
 
-POSTGRES_URL = os.environ.get("ACUJOURNAL_TEST_POSTGRES_URL")
 SIGNED = "signed and cannot be changed"
 CHILD = "belongs to a signed session"
 APPEND_ONLY = "Addenda are never changed or removed"
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(
-                not POSTGRES_URL, reason="set ACUJOURNAL_TEST_POSTGRES_URL to a scratch database"
-            ),
-        ),
-    ]
-)
-def guarded(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Database]:
-    """A migrated journal on SQLite, or on a wiped PostgreSQL scratch database."""
-    if request.param == "sqlite":
-        database = open_database(database_url(db_path))
-    else:
-        assert POSTGRES_URL is not None
-        scratch = open_database(database_url(url=POSTGRES_URL), migrate=False)
-        with scratch.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        scratch.dispose()
-        database = open_database(database_url(url=POSTGRES_URL))
-    yield database
-    database.dispose()
+@pytest.fixture
+def guarded(db: Database) -> Database:
+    """A migrated journal, on SQLite or on PostgreSQL."""
+    return db
 
 
 @pytest.fixture

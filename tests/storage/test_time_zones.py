@@ -9,17 +9,16 @@ order in which sessions really happened differ; the journal orders by the instan
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import Uuid, bindparam, text
 
 from acujournal.domain.model import TreatmentSession
 from acujournal.services.patients import patient_overview
 from acujournal.services.sessions import get_session, record_session
-from acujournal.storage.db import Database
+from acujournal.storage.db import Database, open_database
 from tests.builders import Journal, make_journal, make_session
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -37,15 +36,22 @@ def session_at(journal: Journal, local: datetime) -> TreatmentSession:
     return session
 
 
-def stored(db_path: Path, session: TreatmentSession) -> tuple[str, str]:
-    """(started_at, time_zone) exactly as SQLite holds them."""
-    connection = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
-    try:
-        row = connection.execute(
-            "SELECT started_at, time_zone FROM sessions WHERE id = ?", (session.id.hex,)
-        ).fetchone()
-    finally:
-        connection.close()
+# (started_at, time_zone) as the database holds them: SQLite's text as it is; PostgreSQL's
+# timestamptz spelled in UTC, whatever the time zone of the connection.
+STORED = {
+    "sqlite": "SELECT started_at, time_zone FROM sessions WHERE id = :id",
+    "postgresql": "SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), "
+    "time_zone FROM sessions WHERE id = :id",
+}
+
+
+def stored(db: Database, session: TreatmentSession) -> tuple[str, str]:
+    """(started_at, time_zone) exactly as the database holds them, read with raw SQL."""
+    query = text(STORED[db.engine.dialect.name]).bindparams(
+        bindparam("id", session.id, type_=Uuid())
+    )
+    with db.engine.connect() as connection:
+        row = connection.execute(query).one()
     return str(row[0]), str(row[1])
 
 
@@ -74,12 +80,12 @@ AROUND_DST = [
 
 @pytest.mark.parametrize(("local", "utc"), AROUND_DST, ids=lambda v: v.isoformat())
 def test_a_session_around_a_dst_change_is_stored_in_utc_with_its_zone(
-    db: Database, db_path: Path, local: datetime, utc: datetime
+    db: Database, local: datetime, utc: datetime
 ) -> None:
     journal = make_journal(db)
     session = record_session(db, session_at(journal, local))
 
-    assert stored(db_path, session) == (
+    assert stored(db, session) == (
         utc.strftime("%Y-%m-%d %H:%M:%S.000000"),
         local.tzinfo.key,  # type: ignore[union-attr]
     )
@@ -138,3 +144,25 @@ def test_a_nonexistent_local_time_keeps_the_instant_it_was_given(db: Database) -
     loaded = get_session(db, session.id)
     assert loaded.started_at == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
     assert loaded.started_at.astimezone(OSLO).hour == 3  # shown as 03:30 CEST, a real time
+
+
+def test_the_time_zone_of_a_server_connection_changes_nothing(db: Database) -> None:
+    if db.is_sqlite:
+        pytest.skip("SQLite connections have no time zone")
+    # A clinic's server, or one room's connection, may be set to any zone; timestamptz
+    # values then come back in that zone, and must still be the same instants in UTC.
+    tokyo = open_database(db.engine.url.update_query_dict({"options": "-c TimeZone=Asia/Tokyo"}))
+    try:
+        with tokyo.engine.connect() as connection:
+            assert connection.execute(text("SHOW TIME ZONE")).scalar() == "Asia/Tokyo"
+        journal = make_journal(tokyo)
+        local, utc = AROUND_DST[2]
+        session = record_session(tokyo, session_at(journal, local))
+        assert stored(db, session)[0] == utc.strftime("%Y-%m-%d %H:%M:%S.000000")
+        for database in (tokyo, db):
+            loaded = get_session(database, session.id)
+            assert loaded.started_at == utc
+            assert loaded.started_at.tzinfo is UTC
+            assert loaded.started_at.astimezone(OSLO).fold == local.fold
+    finally:
+        tokyo.dispose()

@@ -15,6 +15,7 @@ from acujournal.cli import (
     intake,
     interchange,
     maintenance,
+    move,
     points,
     report,
 )
@@ -31,6 +32,7 @@ SUBCOMMANDS = (
     audit,
     erase,
     intake,
+    move,
 )
 
 

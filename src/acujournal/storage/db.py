@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from acujournal.storage import cipher
+from acujournal.storage import cipher, text_guard
 from acujournal.storage.private_files import (
     create_private_file,
     make_private_folder,
@@ -119,9 +119,13 @@ def database_url(db_path: str | os.PathLike[str] | None = None, url: str | None 
     """Turn the command-line choice (a file path, a URL, or neither) into a database URL."""
     if url:
         try:
-            return make_url(url)
+            parsed = make_url(url)
         except ArgumentError as error:
             raise DatabaseOpenError(f'"{url}" is not a database URL: {error}') from error
+        if parsed.drivername in ("postgresql", "postgres"):
+            # Left to itself SQLAlchemy would pick the psycopg2 driver; AcuJournal uses psycopg.
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return parsed
     path = Path(db_path) if db_path is not None else default_database_path()
     return URL.create("sqlite+pysqlite", database=str(path.expanduser().resolve()))
 
@@ -269,6 +273,8 @@ def open_database(
         engine = create_database_engine(url, passphrase=key)
     except (ValueError, cipher.EncryptionUnavailableError) as error:
         raise DatabaseOpenError(str(error)) from error
+    except (ArgumentError, ImportError) as error:
+        raise DatabaseOpenError(_unusable_url(url, error)) from error
     pre_migration_backup: Path | None = None
     try:
         if migrate:
@@ -292,9 +298,11 @@ def open_database(
     except DatabaseOpenError:
         engine.dispose()
         raise
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    text_guard.install(sessions, engine.dialect.name)
     return Database(
         engine=engine,
-        sessions=sessionmaker(engine, expire_on_commit=False),
+        sessions=sessions,
         passphrase=key,
         pre_migration_backup=pre_migration_backup,
     )
@@ -356,6 +364,20 @@ def _open_failure(url: URL, key: str | None, error: DatabaseError) -> DatabaseOp
         if read_only is not None:
             return DatabaseOpenError(f"Cannot open the journal at {path}: {read_only}.")
     return DatabaseOpenError(f"Cannot open the journal at {_describe(url)}: {reason}.")
+
+
+def _unusable_url(url: URL, error: Exception) -> str:
+    # An unknown kind of database, or the driver for a known one not installed.
+    where = _describe(url)
+    if url.get_backend_name() == "postgresql" and isinstance(error, ImportError):
+        return (
+            f"Cannot open the journal at {where}: PostgreSQL support is not installed "
+            "(install AcuJournal with its postgres extra: pip install 'acujournal[postgres]')."
+        )
+    return (
+        f"Cannot open the journal at {where}: AcuJournal keeps journals in SQLite files or "
+        "on PostgreSQL servers (postgresql+psycopg://...), and cannot use this URL."
+    )
 
 
 def _write_failure_at_open(url: URL, error: JournalWriteError) -> DatabaseOpenError:
