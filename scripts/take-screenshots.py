@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from acujournal.services.demo import generate_clinic
+from acujournal.services.intake import screening_status
 from acujournal.services.patients import list_patients, patient_overview
 from acujournal.storage.db import Database, database_url, open_database
 from acujournal.ui.application import application
@@ -67,6 +68,16 @@ def _sciatica_course(db: Database, patient_id: uuid.UUID) -> uuid.UUID | None:
     return max(cases, key=lambda c: counts[c.id]).id if cases else None
 
 
+def _unreviewed_red_flag(db: Database, patient_ids: list[uuid.UUID]) -> uuid.UUID | None:
+    """The first patient whose banner shows a red flag nobody has reviewed yet (the demo
+    clinic gives one to the patients seen last, so this is near the top of the list)."""
+    for patient_id in patient_ids:
+        status = screening_status(db, patient_id)
+        if status is not None and status.review is None and status.screening.red_flags:
+            return patient_id
+    return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", type=Path)
@@ -88,6 +99,13 @@ def main() -> int:
         window.show()
         settle(app)
         save(window, args.folder / f"patient-list{suffix}.png")
+
+        # The red banner: a new intake with a red flag that no one has reviewed yet.
+        flagged = _unreviewed_red_flag(db, [p.id for p in patients])
+        if flagged is None:
+            raise SystemExit("the demo clinic has no unreviewed red flag to show")
+        window.select_patient(flagged)
+        save(window, args.folder / f"patient-red-flag{suffix}.png")
 
         # A sciatica patient well into a course: the chart has something to show.
         courses = ((p.id, _sciatica_course(db, p.id)) for p in patients)

@@ -10,10 +10,13 @@ working hours of the clinic's time zone (08-18 local, daylight-saving time inclu
 needle rows per session from condition-specific prescriptions with plausible depths; pain that
 falls over a course for most patients (about one in five does not respond); ODI, RMDQ, SBI and
 follow-up NRS measurements scored by :mod:`acujournal.domain.outcomes`; adverse events at the
-published rate (Baeumler 2021: 7.6 % of treatments); a few patients who come weekly for years.
+published rate (Baeumler 2021: 7.6 % of treatments); a few patients who come weekly for years;
+an intake questionnaire before every sciatica course, screened by the real rules and reviewed
+by the practitioner, a few of them referred out (:mod:`acujournal.services.demo_intake`).
 
-Determinism: every random draw, identifiers included, comes from one ``random.Random(seed)`` in a
-fixed order, and no time is read from the clock, so the same arguments give identical data.
+Determinism: every random draw, identifiers included, comes from ``random.Random(seed)`` (the
+intakes' from a second generator seeded from the same seed) in a fixed order, and no time is
+read from the clock, so the same arguments give identical data.
 Speed: rows are built as plain column dicts and written with bulk inserts in chunks, all in one
 transaction (a half-written demo clinic is never left behind).
 """
@@ -25,7 +28,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from typing import Any, TypeVar
@@ -33,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, insert
 
+from acujournal.domain.intake import Intake, ReviewDecision
 from acujournal.domain.model import (
     AcupunctureStyle,
     CaseSide,
@@ -49,6 +53,8 @@ from acujournal.domain.model import (
 from acujournal.domain.outcomes import score
 from acujournal.services import demo_data as data
 from acujournal.services.audit import record_bulk_write
+from acujournal.services.demo_intake import AWAITING_REVIEW, DemoIntakes, IntakeSubject
+from acujournal.services.intake import baseline_measurements
 from acujournal.services.unit_of_work import unit_of_work
 from acujournal.storage import mapping
 from acujournal.storage.db import Database
@@ -57,6 +63,8 @@ from acujournal.storage.models import (
     AmendmentRow,
     Base,
     CaseRow,
+    IntakeReviewRow,
+    IntakeRow,
     MeasurementRow,
     NeedleRow,
     PatientRow,
@@ -102,14 +110,22 @@ class DemoReport:
     measurements: int
     adverse_events: int
     amendments: int
+    intakes: int
+    red_flag_intakes: int
+    """Intakes whose screening raised at least one red flag (reviewed or not)."""
+    referred_out: int
+    awaiting_review: int
+    """Intakes with a red flag that no practitioner has reviewed yet."""
 
     def summary(self) -> str:
         """One sentence for the command line."""
         return (
             f"Wrote a demo clinic with {self.practitioners} practitioners, "
             f"{self.patients:,} patients, {self.cases:,} cases, {self.sessions:,} sessions, "
-            f"{self.needles:,} needle rows, {self.measurements:,} outcome measurements and "
-            f"{self.adverse_events:,} adverse events."
+            f"{self.needles:,} needle rows, {self.measurements:,} outcome measurements, "
+            f"{self.adverse_events:,} adverse events and {self.intakes:,} intake "
+            f"questionnaires ({self.red_flag_intakes:,} with red flags: "
+            f"{self.referred_out:,} referred out, {self.awaiting_review:,} awaiting review)."
         )
 
 
@@ -148,7 +164,8 @@ def generate_clinic(
     written.
     """
     check_demo_size(patients, years)
-    clinic = _Clinic(random.Random(seed), patients, years, end)
+    intakes = DemoIntakes(random.Random(f"intakes/{seed}"), data.CLINIC_ZONE)
+    clinic = _Clinic(random.Random(seed), patients, years, end, intakes)
     with unit_of_work(db) as repo:
         if repo.patient_summaries(include_archived=True):
             raise ClinicNotEmptyError(
@@ -164,6 +181,8 @@ def generate_clinic(
                     clinic.flush(repo)
                     if progress is not None:
                         progress(index + 1, patients)
+            clinic.add_awaiting_review()
+            clinic.flush(repo)
         report = clinic.report()
         record_bulk_write(repo, "demo", report.summary(), asdict(report))
     return report
@@ -193,6 +212,8 @@ def _large_page_cache(repo: JournalRepository) -> Iterator[None]:
 _FLUSH_ORDER: tuple[type[Base], ...] = (
     PatientRow,
     CaseRow,
+    IntakeRow,
+    IntakeReviewRow,
     SessionRow,
     NeedleRow,
     AdverseEventRow,
@@ -338,8 +359,19 @@ class _NoteFields(dict[str, object]):
 class _Clinic:
     """Generates the clinic patient by patient into buffers that ``flush`` writes."""
 
-    def __init__(self, rng: random.Random, patients: int, years: int, end: date) -> None:
+    def __init__(
+        self, rng: random.Random, patients: int, years: int, end: date, intakes: DemoIntakes
+    ) -> None:
         self.rng = rng
+        self.intakes = intakes
+        self.intake_counts = {"red_flags": 0, "referred_out": 0, "awaiting_review": 0}
+        self.patient = Patient(name="")
+        self.female = False
+        self.first_contact: datetime | None = None
+        self.latest_sciatica: tuple[IntakeSubject, datetime] | None = None
+        self.recent: list[tuple[datetime, IntakeSubject]] = []
+        """Patients whose latest case is sciatica, with their last visit: who may hand in a
+        new intake at the end."""
         self.end = end
         try:
             self.start = end.replace(year=end.year - years)
@@ -487,6 +519,8 @@ class _Clinic:
             - timedelta(days=rng.randrange(365)),
         )
         self._contact(patient)
+        self.patient, self.female = patient, female
+        self.first_contact = self.latest_sciatica = None
         if long_term:
             first = self.start + timedelta(days=rng.randrange(max(1, min(45, self.span // 10))))
         else:
@@ -509,9 +543,14 @@ class _Clinic:
         values = mapping.patient_values(patient)
         created = self.open_day(first - timedelta(days=rng.randint(1, 20)))
         values["created_at"] = self.at(created, rng.randint(8 * 60, 20 * 60))
+        if self.first_contact is not None:  # the intake questionnaire made the record
+            values["created_at"] = min(values["created_at"], self.first_contact)
         values["last_visit_at"] = last_visit
         values["version"] = 1
         self.buffers[PatientRow].append(values)
+        if self.latest_sciatica is not None:
+            subject, last_start = self.latest_sciatica
+            self.recent.append((last_start, subject))
 
     def _name(self, female: bool) -> str:
         pool = self.pick(self.names)
@@ -560,22 +599,40 @@ class _Clinic:
         """Write one case with its course of sessions and measurements.
 
         Returns the day and start time of its last session (None when none fell before the
-        end date, in which case nothing is written).
+        end date, in which case nothing is written, or when the intake questionnaire before
+        the first session made the practitioner refer the patient out: only the intake and
+        its review are written then, and the patient comes no more).
         """
         rng = self.rng
         course = self._course(spec, first, practitioner, long_term)
         case_values = self._case_values(patient_id, course, first)
+        intake: Intake | None = None
+        if spec.key == "sciatica":
+            subject = self._subject(course, case_values, course.back, course.leg, course.case_id)
+            intake, referral = self.intakes.before_first_visit(subject, first)
+            if self.first_contact is None:
+                self.first_contact = intake.submitted_at
+            if referral:  # the course never starts, and no case is opened
+                intake.case_id = None
+                self._review(intake, practitioner, referral)
+                self.latest_sciatica = None
+                return None, None
+            if intake.screening.electro_contraindicated:
+                course.templates = [_without_electro(t) for t in course.templates]
         acute = rng.random() < 0.4
         planned = self.pick(_COURSE_LENGTHS) if not long_term else 10**6
         if not long_term and rng.random() < 0.07:
             planned = rng.randint(2, 5)  # stopped early: moved away, lost interest, no time
         sessions: list[tuple[uuid.UUID, datetime, int | None, int | None]] = []
         day = first
+        first_practitioner = practitioner
         while len(sessions) < planned and day < self.end:
             practitioner = self.working(day, practitioner)
             if rng.random() < 0.06:
                 practitioner = self.working(day)  # a colleague covers
             k = len(sessions)
+            if k == 0:
+                first_practitioner = practitioner
             last = k == planned - 1
             sessions.append(self._session(course, k, day, practitioner, slot, last))
             interval = self._interval(k, acute, long_term, day)
@@ -588,8 +645,73 @@ class _Clinic:
         if complete and (self.end - last_day).days > 14:
             case_values["closed_on"] = last_day
         self.buffers[CaseRow].append(case_values)
+        if intake is not None:
+            self._review(intake, first_practitioner, "")
+            _, last_start, back, leg = sessions[-1]
+            case_id = course.case_id if case_values["closed_on"] is None else None
+            subject = self._subject(course, case_values, back, leg, case_id)
+            subject = replace(subject, earlier=intake.answers)
+            self.latest_sciatica = (subject, last_start)
+        else:
+            self.latest_sciatica = None
         self._measurements(course, sessions, complete, last_day)
         return last_day, sessions[-1][1]
+
+    # Intakes -------------------------------------------------------------------------------
+    def _subject(
+        self,
+        course: _Course,
+        case_values: Values,
+        back: int | None,
+        leg: int | None,
+        case_id: uuid.UUID | None,
+    ) -> IntakeSubject:
+        """The patient being written, and what their case says, for an intake's answers."""
+        return IntakeSubject(
+            patient=self.patient,
+            female=self.female,
+            case_id=case_id,
+            side=course.side,
+            radiation=course.radiation,
+            onset=case_values["onset_date"],
+            numbness=course.numbness,
+            cause=course.cause,
+            back=back,
+            leg=leg,
+        )
+
+    def _review(self, intake: Intake, practitioner: _Practitioner, referral: str) -> None:
+        """The case's practitioner reviews the intake (a colleague when they are not there)."""
+        day = self.intakes.review_day(intake)
+        if not practitioner.works_on(day):
+            practitioner = next((p for p in self.practitioners if p.works_on(day)), practitioner)
+        self.intakes.review(intake, practitioner.id, referral)
+        self._store_intake(intake)
+
+    def _store_intake(self, intake: Intake) -> None:
+        """Buffer an intake, its review and the baseline its answers give (as the app does)."""
+        self.buffers[IntakeRow].append(mapping.intake_values(intake))
+        self.buffers[IntakeReviewRow] += [
+            mapping.intake_review_values(intake.id, review) for review in intake.reviews
+        ]
+        self.buffers[MeasurementRow] += [
+            mapping.measurement_values(m)
+            for m in baseline_measurements(self.intakes.questionnaire, intake)
+        ]
+        counts = self.intake_counts
+        counts["red_flags"] += bool(intake.screening.red_flags)
+        review = intake.review
+        if review is None:
+            counts["awaiting_review"] += bool(intake.screening.red_flags)
+        elif review.decision is ReviewDecision.REFER_OUT:
+            counts["referred_out"] += 1
+
+    def add_awaiting_review(self) -> None:
+        """New intakes with a red flag nobody has reviewed yet, from the patients seen last
+        for sciatica: the first patients of the list, by last visit, show the red banner."""
+        self.recent.sort(key=lambda item: item[0], reverse=True)
+        for last_start, subject in self.recent[:AWAITING_REVIEW]:
+            self._store_intake(self.intakes.awaiting_review(subject, last_start, self.end))
 
     def _interval(self, k: int, acute: bool, long_term: bool, day: date) -> int:
         rng = self.rng
@@ -1124,7 +1246,20 @@ class _Clinic:
             measurements=c[MeasurementRow],
             adverse_events=c[AdverseEventRow],
             amendments=c[AmendmentRow],
+            intakes=c[IntakeRow],
+            red_flag_intakes=self.intake_counts["red_flags"],
+            referred_out=self.intake_counts["referred_out"],
+            awaiting_review=self.intake_counts["awaiting_review"],
         )
+
+
+def _without_electro(template: _Template) -> _Template:
+    """A needle row of a course, needled by hand where it had electro-acupuncture."""
+    row, depths = template
+    if row["method"] != StimulationMethod.ELECTRO.value:
+        return template
+    manual = row | {"method": StimulationMethod.MANUAL.value, "waveform": ""}
+    return manual | {"frequency_hz": None, "frequency_high_hz": None}, depths
 
 
 def _protocol_point(rx: data.RxPoint) -> ProtocolPoint:
