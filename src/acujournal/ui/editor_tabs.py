@@ -19,6 +19,8 @@ class EditorTabs(QTabWidget):
 
     session_changed = Signal(object)
     """A session id: it was saved, signed or amended (the patient page should refresh)."""
+    review_intake_requested = Signal(object)
+    """An intake id: "Review intake…" was pressed on an editor's red-flag banner."""
 
     def __init__(self, db: Database, page: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +57,7 @@ class EditorTabs(QTabWidget):
         editor.titleChanged.connect(lambda title, e=editor: self._retitle(e, title))
         for signal in (editor.saved, editor.signed, editor.amended):
             signal.connect(self.session_changed)
+        editor.review_intake_requested.connect(self.review_intake_requested)
         self.setCurrentIndex(index)
         editor.focus_first()
         return editor

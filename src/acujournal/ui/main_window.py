@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -37,19 +36,28 @@ from acujournal.services.patients import (
 )
 from acujournal.services.practitioners import add_practitioner, list_practitioners
 from acujournal.services.sessions import get_session
-from acujournal.services.settings import get_idle_lock_minutes
+from acujournal.services.settings import (
+    get_clinic_measures,
+    get_idle_lock_minutes,
+    get_outcome_thresholds,
+)
 from acujournal.storage.cipher import WRONG_PASSPHRASE
 from acujournal.storage.db import Database
+from acujournal.ui.about_dialog import HelpMenu
+from acujournal.ui.audit_actions import AuditActions
 from acujournal.ui.backup_scheduler import BackupScheduler
 from acujournal.ui.combo import index_of_data
 from acujournal.ui.editor_tabs import EditorTabs
 from acujournal.ui.idle_lock import IdleLock
+from acujournal.ui.intake_actions import IntakeActions
+from acujournal.ui.journal_actions import JournalActions
 from acujournal.ui.passphrase_dialog import PassphraseDialog, PassphraseMode
 from acujournal.ui.patient_dialog import CaseDialog, PatientDialog
 from acujournal.ui.patient_list_model import (
     PATIENT_ID_ROLE,
     PatientFilterModel,
     PatientListModel,
+    size_patient_columns,
 )
 from acujournal.ui.patient_page import PatientPage
 from acujournal.ui.report_actions import PatientRef, ReportActions
@@ -98,9 +106,7 @@ class MainWindow(QMainWindow):
         self.patient_view.setWordWrap(False)
         self.patient_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.patient_view.verticalHeader().hide()
-        header = self.patient_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PatientListModel.NAME, QHeaderView.ResizeMode.Stretch)
+        size_patient_columns(self.patient_view)
         self.patient_view.selectionModel().selectionChanged.connect(self._patient_selected)
 
         left = QWidget()
@@ -130,6 +136,9 @@ class MainWindow(QMainWindow):
         self._build_practitioner_chooser()
         self.reload_patients()
         self._build_idle_lock()
+        self.journal_actions = JournalActions(self)
+        self.audit = AuditActions(self, db, self.journal_menu, self.practitioner_combo)
+        self.help_menu = HelpMenu(self)
 
     # Menus --------------------------------------------------------------------------------
     def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
@@ -180,6 +189,17 @@ class MainWindow(QMainWindow):
             self.archive_action,
         ):
             patient.addAction(action)
+        patient.addSeparator()
+        self.intakes = IntakeActions(
+            self,
+            self.db,
+            self.page,
+            self.tabs,
+            patient,
+            self._report_subject,
+            self.current_practitioner_id,
+        )
+        self.intakes.intake_saved.connect(self._session_changed)
         self._update_patient_actions()
 
     def _update_patient_actions(self) -> None:
@@ -191,6 +211,7 @@ class MainWindow(QMainWindow):
             self.archive_action,
         ):
             action.setEnabled(chosen)
+        self.intakes.update_enabled()
         if hasattr(self, "reports"):
             self.reports.update_enabled()
 
@@ -250,7 +271,11 @@ class MainWindow(QMainWindow):
         overview = patient_overview(self.db, patient_id)
         self.current_patient_id = patient_id
         self.current_patient_name = overview.patient.name
+        self.page.set_outcome_settings(
+            get_outcome_thresholds(self.db), get_clinic_measures(self.db)
+        )
         self.page.show_patient(overview, overview.measurements)
+        self.intakes.show_screening(patient_id)
         self.archive_action.setText(
             self.tr("Bring &back from archive")
             if overview.patient.archived
@@ -540,6 +565,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.reports.wait()
+        self.audit.wait()
         if self._back_up_before_closing():
             event.ignore()
             return

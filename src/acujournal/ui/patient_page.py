@@ -1,9 +1,10 @@
 """A patient's page: who they are, their cases, how the pain went, what was needled.
 
-The page shows what it is given (``show_patient``) and asks for everything else through
-signals, so it never touches the database and can be tested on its own. The one exception is
-an optional ``needles_provider`` the caller may set: the history summaries list point codes but
-not their sides, so the page asks the provider for the exact needles of the session it shows.
+The page shows what it is given (``show_patient``, ``set_screening``, ``set_outcome_settings``)
+and asks for everything else through signals, so it never touches the database and can be
+tested on its own. The one exception is an optional ``needles_provider`` the caller may set: the
+history summaries list point codes but not their sides, so the page asks the provider for the
+exact needles of the session it shows.
 """
 
 from __future__ import annotations
@@ -15,26 +16,31 @@ from datetime import date
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QStyle,
+    QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from acujournal.domain.intake import AlertLevel, ScreeningStatus
 from acujournal.domain.model import Case, CaseSide, OutcomeMeasurement, Radiation
+from acujournal.domain.outcomes import Instrument, Thresholds
+from acujournal.services.outcome_progress import CaseProgress, case_progress
 from acujournal.services.patients import PatientOverview
 from acujournal.storage.repository import SessionSummary
 from acujournal.ui.body_chart import REGION_CODES, BodyChart
 from acujournal.ui.combo import index_of_data
 from acujournal.ui.history_model import SESSION_ID_ROLE, SessionHistoryModel
+from acujournal.ui.outcome_chart import OutcomeChartView
 from acujournal.ui.pain_chart import PainChartView
 from acujournal.ui.patient_dialog import condition_label
+from acujournal.ui.red_flag_banner import COLOURS, RedFlagBanner
 
 NeedlesProvider = Callable[[uuid.UUID], Sequence[tuple[str, str] | tuple[str, str, str | None]]]
 
@@ -93,7 +99,8 @@ def _pain_change(first: int | None, last: int | None) -> str:
 
 
 class PatientPage(QWidget):
-    """One patient: header, red-flag banner, case selector, pain chart, body chart, history."""
+    """One patient: header, red-flag banner, case selector, pain and outcome charts, body
+    chart, history."""
 
     new_session_requested = Signal(object)
     """The selected case's id: record a new session in it."""
@@ -103,6 +110,8 @@ class PatientPage(QWidget):
     edit_patient_requested = Signal()
     pain_regions_changed = Signal(object, list)
     """A case's id and the body regions the user marked for it on the body chart."""
+    review_intake_requested = Signal(object)
+    """An intake's id: the user pressed "Review intake…" on the red-flag banner."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +121,8 @@ class PatientPage(QWidget):
         self._measurements: Mapping[uuid.UUID, list[OutcomeMeasurement]] = {}
         self._marked: dict[uuid.UUID, list[str]] = {}
         self._needles_provider: NeedlesProvider | None = None
+        self._thresholds: Mapping[str, Thresholds] = {}
+        self._clinic_measures: Mapping[str, Instrument] = {}
 
         self.name_label = QLabel()
         self.name_label.setObjectName("patientName")
@@ -128,30 +139,11 @@ class PatientPage(QWidget):
         self.edit_button.setAccessibleName(self.tr("Edit patient"))
         self.edit_button.clicked.connect(self.edit_patient_requested)
 
-        self.red_flag_frame = QFrame()
-        self.red_flag_frame.setObjectName("redFlag")
-        self.red_flag_frame.setStyleSheet(
-            "#redFlag { background: #c62828; border-radius: 4px; }"
-            "#redFlag QLabel { color: white; font-weight: bold; }"
-        )
-        icon = QLabel()
-        size = self.style().pixelMetric(QStyle.PixelMetric.PM_LargeIconSize)
-        icon.setPixmap(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size)
-        )
-        icon.setAccessibleName(self.tr("Warning"))
-        self.red_flag_banner = QLabel()
-        self.red_flag_banner.setObjectName("redFlagText")
-        self.red_flag_banner.setWordWrap(True)
-        self.red_flag_banner.setTextFormat(Qt.TextFormat.PlainText)
-        banner_font = self.red_flag_banner.font()
-        banner_font.setPointSizeF(banner_font.pointSizeF() * 1.15)
-        self.red_flag_banner.setFont(banner_font)
-        banner_layout = QHBoxLayout(self.red_flag_frame)
-        banner_layout.setContentsMargins(10, 6, 10, 6)
-        banner_layout.addWidget(icon)
-        banner_layout.addWidget(self.red_flag_banner, 1)
-        self.red_flag_frame.hide()
+        # The intake screening of the patient: red (refer), amber (caution) or hidden.
+        self.screening_banner = RedFlagBanner()
+        self.screening_banner.review_requested.connect(self.review_intake_requested)
+        self.red_flag_frame = self.screening_banner
+        self.red_flag_banner = self.screening_banner.title
 
         self.case_combo = QComboBox()
         self.case_combo.setObjectName("caseSelector")
@@ -173,6 +165,21 @@ class PatientPage(QWidget):
         self.new_session_button.clicked.connect(self._request_session)
 
         self.pain_chart = PainChartView()
+        self.outcome_chart = OutcomeChartView()
+        self.no_outcomes = QLabel()
+        self.no_outcomes.setObjectName("noOutcomes")
+        self.no_outcomes.setTextFormat(Qt.TextFormat.PlainText)
+        self.no_outcomes.setWordWrap(True)
+        self.no_outcomes.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.outcomes = QStackedWidget()
+        self.outcomes.setObjectName("caseOutcomes")
+        self.outcomes.addWidget(self.outcome_chart)
+        self.outcomes.addWidget(self.no_outcomes)
+        self.charts = QTabWidget()
+        self.charts.setObjectName("caseCharts")
+        self.charts.setDocumentMode(True)
+        self.charts.addTab(self.pain_chart, self.tr("Pain"))
+        self.charts.addTab(self.outcomes, self.tr("Ou&tcome measures"))
         self.history = SessionHistoryModel(self)
         self.history_view = QTableView()
         self.history_view.setObjectName("caseHistory")
@@ -223,7 +230,7 @@ class PatientPage(QWidget):
         case_bar.addWidget(self.new_session_button)
 
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.pain_chart)
+        left.addWidget(self.charts)
         left.addWidget(self.history_view)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
@@ -272,15 +279,46 @@ class PatientPage(QWidget):
         """Where the page gets a session's needles with their sides (code, side[, region])."""
         self._needles_provider = provider
 
+    def set_screening(self, status: ScreeningStatus | None) -> None:
+        """Show the patient's intake screening (None: no intake) in the red-flag banner."""
+        self.screening_banner.title.setAccessibleName("")
+        self.screening_banner.review_button.setVisible(status is not None)
+        self.screening_banner.set_status(status)
+
+    def screening(self) -> ScreeningStatus | None:
+        return self.screening_banner.status()
+
     def set_red_flag(self, text: str | None) -> None:
-        """Show an unmissable warning above everything else, or hide it with None."""
-        if text:
-            self.red_flag_banner.setText(text)
-            self.red_flag_banner.setAccessibleName(self.tr("Red flag: %1").replace("%1", text))
-            self.red_flag_frame.show()
-        else:
-            self.red_flag_banner.clear()
-            self.red_flag_frame.hide()
+        """Show a free-text warning in the red strip, or hide the strip with None.
+
+        For a warning with no intake behind it; ``set_screening`` replaces it.
+        """
+        banner = self.screening_banner
+        banner.set_status(None)
+        banner.title.setAccessibleName("")
+        if not text:
+            return
+        background, foreground = COLOURS[AlertLevel.REFER]
+        banner.setStyleSheet(
+            f"#redFlagBanner {{ background: {background}; border-radius: 4px; }}"
+            f"#redFlagBanner QLabel {{ color: {foreground}; }}"
+        )
+        banner.title.setText(text)
+        banner.review_button.hide()
+        name = self.tr("Red flag: %1").replace("%1", text)
+        banner.title.setAccessibleName(name)
+        banner.setAccessibleName(name)
+        banner.show()
+
+    def set_outcome_settings(
+        self,
+        thresholds: Mapping[str, Thresholds] | None = None,
+        clinic_measures: Mapping[str, Instrument] | None = None,
+    ) -> None:
+        """The clinic's own important changes and measures, for the outcome chart; they apply
+        from the next ``show_patient``."""
+        self._thresholds = dict(thresholds or {})
+        self._clinic_measures = dict(clinic_measures or {})
 
     def show_empty(self) -> None:
         """No patient chosen."""
@@ -289,7 +327,7 @@ class PatientPage(QWidget):
         self.details_label.clear()
         self.edit_button.setEnabled(False)
         self.new_case_button.setEnabled(False)
-        self.set_red_flag(None)
+        self.set_screening(None)
         self._fill_cases([])
 
     def show_patient(
@@ -370,6 +408,7 @@ class PatientPage(QWidget):
         self.pain_chart.set_data(
             sessions, self._measurements.get(case.id, []) if case is not None else []
         )
+        self._show_outcomes(case, sessions)
         self.case_details.setText(self._case_summary(case, sessions) if case else "")
         self.case_details.setVisible(case is not None)
         if case is None:
@@ -383,6 +422,28 @@ class PatientPage(QWidget):
             self.history_view.selectRow(0)
         else:
             self._show_needles(None)
+
+    def _show_outcomes(self, case: Case | None, sessions: Sequence[SessionSummary]) -> None:
+        if case is None:
+            progress = CaseProgress(None, (), None)
+        else:
+            progress = case_progress(
+                self._measurements.get(case.id, []),
+                sessions,
+                case_id=case.id,
+                thresholds=self._thresholds,
+                clinic_measures=self._clinic_measures,
+            )
+        self.outcome_chart.set_progress(progress)
+        if progress.instruments:
+            self.outcomes.setCurrentWidget(self.outcome_chart)
+            return
+        self.no_outcomes.setText(
+            self.tr("No outcome measures have been recorded for this case yet.")
+            if case is not None
+            else self.tr("Open a case to follow its outcome measures.")
+        )
+        self.outcomes.setCurrentWidget(self.no_outcomes)
 
     def _case_summary(self, case: Case, sessions: Sequence[SessionSummary]) -> str:
         parts = [condition_label(case.condition)]

@@ -24,8 +24,10 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from acujournal.domain.catalogue import default_catalogue
+from acujournal.domain.intake import ScreeningStatus
 from acujournal.domain.model import PainScores, SoapNotes, TreatmentSession, new_id
 from acujournal.services import drafts, sessions, settings
+from acujournal.services.intake import screening_status
 from acujournal.storage.db import Database
 from acujournal.ui.editor_labels import with_shortcut
 from acujournal.ui.session_editor_layout import EditorWidgets, add_action, attach
@@ -51,6 +53,7 @@ class SessionEditor(EditorEdits, SessionWorkflow, QWidget):
     amended = Signal(object)  # session id: an addendum was added
     draftWritten = Signal(object)  # noqa: N815  session id: the editor draft was written
     titleChanged = Signal(str)  # noqa: N815
+    review_intake_requested = Signal(object)  # intake id: "Review intake…" on the banner
 
     DRAFT_DELAY_MS = 300
 
@@ -145,6 +148,7 @@ class SessionEditor(EditorEdits, SessionWorkflow, QWidget):
         self.ui.needle_model.undo_stack = self.undo_stack
         self.ui.adverse_model.undo_stack = self.undo_stack
         self.ui.needle_model.set_caution_depths(settings.get_caution_depths(db))
+        self.ui.needle_model.set_needle_size_names(settings.get_needle_size_names(db))
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(self.DRAFT_DELAY_MS)
@@ -161,6 +165,8 @@ class SessionEditor(EditorEdits, SessionWorkflow, QWidget):
         )
         if session.is_signed:
             self._enter_signed_mode()
+        self.ui.screening.review_requested.connect(self.review_intake_requested)
+        self.refresh_screening()
         self._update_title()
 
     # Set-up ----------------------------------------------------------------------------------
@@ -322,6 +328,19 @@ class SessionEditor(EditorEdits, SessionWorkflow, QWidget):
 
     def is_signed(self) -> bool:
         return self._session.is_signed
+
+    @property
+    def patient_id(self) -> uuid.UUID:
+        return self.context.patient.id
+
+    # The patient's intake screening ----------------------------------------------------------
+    def set_screening(self, status: ScreeningStatus | None) -> None:
+        """Show the patient's intake screening (None: no intake) above the session."""
+        self.ui.screening.set_status(status)
+
+    def refresh_screening(self) -> None:
+        """Show the patient's current screening, read from the journal."""
+        self.set_screening(screening_status(self.db, self.patient_id))
 
     def has_unsaved_changes(self) -> bool:
         return self._dirty and not self.is_signed()

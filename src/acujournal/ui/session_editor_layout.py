@@ -32,6 +32,7 @@ from acujournal.ui.needle_panel import NeedlePanel
 from acujournal.ui.needle_table_model import NeedleTableModel
 from acujournal.ui.notes_panel import NotesPanel
 from acujournal.ui.pain_scale import PainPanel
+from acujournal.ui.red_flag_banner import RedFlagBanner
 
 BANNER_STYLES = {
     "error": "background: #fde7e9; color: #8b0000; border: 1px solid #e4a0a6;",
@@ -85,6 +86,8 @@ class EditorWidgets(QWidget):
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
+        # The patient's intake screening, as on the patient page: hidden without a flag.
+        self.screening = RedFlagBanner()
 
         self.pain = PainPanel()
         self.needle_model = NeedleTableModel(self)
@@ -156,6 +159,7 @@ class EditorWidgets(QWidget):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
         layout.addLayout(header)
+        layout.addWidget(self.screening)
         layout.addLayout(tools)
         layout.addWidget(self.banner)
         layout.addWidget(self.pain)
