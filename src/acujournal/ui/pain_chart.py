@@ -170,16 +170,29 @@ class PainChartView(QChartView):
                 self.leg.baseline,
             ):
                 series.hovered.connect(self._show_tip)
-        # The legend names the measured series; the title explains bands and stars once.
+        # The legend names back and leg once each (and follow-ups when there are any); the
+        # title says which line is before and which after, and explains bands and stars.
+        # Six entries of "Back before"... did not fit beside the body chart at 1280x800.
+        # Hovering a point names it in full ("Back before") whatever the legend says.
+        self._tip_names = {
+            id(line): line.name()
+            for part in (self.back, self.leg)
+            for line in (part.before, part.after, part.follow_up, part.important)
+        }
         for part in (self.back, self.leg):
-            for hidden in (part.baseline, part.band, part.important):
+            for hidden in (part.after, part.baseline, part.band, part.important):
                 for marker in legend.markers(hidden):
                     marker.setVisible(False)
+        self.back.before.setName(self.tr("Back"))
+        self.leg.before.setName(self.tr("Leg"))
+        self.back.follow_up.setName(self.tr("Back follow-up"))
+        self.leg.follow_up.setName(self.tr("Leg follow-up"))
         limits = thresholds_of(NRS_BACK)
         self.explanation = (
             self.tr(
-                "Shaded: from the baseline down to a clinically important change "
-                "(%1 points or %2 %) · ★ first session past it"
+                "Solid: before the session, dashed: after · ★ first session past an important "
+                "change<br>Shaded: from the baseline to a clinically important change "
+                "(%1 points or %2 %)"
             )
             .replace("%1", f"{limits.points:g}")
             .replace("%2", f"{limits.percent:g}")
@@ -306,6 +319,8 @@ class PainChartView(QChartView):
             series.before.replace(_points(xs, before))
             series.after.replace(_points(xs, after))
             series.follow_up.replace([QPointF(x, y) for x, y in later if y is not None])
+            for marker in self.chart().legend().markers(series.follow_up):
+                marker.setVisible(series.follow_up.count() > 0)
             # Follow-ups continue the before-scores: both say what lasted after treatment.
             timeline_x = [*xs, *(x for x, _ in later)]
             timeline_y: list[float | None] = [*before, *(y for _, y in later)]
@@ -387,6 +402,6 @@ class PainChartView(QChartView):
             QToolTip.hideText()
             return
         series = self.sender()
-        name = series.name() if isinstance(series, QXYSeries) else ""
+        name = self._tip_names.get(id(series), series.name()) if series is not None else ""
         when = QDateTime.fromMSecsSinceEpoch(int(point.x())).toString("yyyy-MM-dd")
         QToolTip.showText(self.cursor().pos(), f"{name}\n{when}: {point.y():g}", self)
