@@ -4,6 +4,13 @@ The reference clinic of docs/performance.md (2,000 patients over 10 years, about
 sessions) takes most of a minute to write, so it is written once per seed and generator
 version and reused. The version is a digest of the generator's and the schema's source: when
 either changes, the next run writes a new clinic instead of measuring a stale one.
+
+The audit trail of a journal is sealed with a key kept outside it (``audit-key.json`` in the
+configuration folder, see ``storage.audit_keys``), and each run of the harness has a scratch
+configuration folder of its own. So the key the clinic was written with is cached beside it
+and put into each run's configuration folder: without it nothing could be saved into the
+clinic (or a copy of it) after the run that wrote it. A clinic cached without its key is
+written again.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ from pathlib import Path
 
 import acujournal
 from acujournal.services import demo
+from acujournal.storage import audit_keys
 from acujournal.storage import db as storage_db
+from acujournal.storage.private_files import make_private_folder, restrict_to_owner
 
 REFERENCE_PATIENTS = 2_000
 REFERENCE_YEARS = 10
@@ -97,10 +106,21 @@ class ClinicCache:
     def empty_journal(self) -> Path:
         return self.folder / f"empty-{self.version}.sqlite3"
 
+    @property
+    def audit_keys(self) -> Path:
+        """The audit key store the journal's trail was sealed with."""
+        return self.folder / f"{self.stem}.audit-key.json"
+
     def ensure(self, say: Say = print) -> Path:
-        """The journal file, written first when it is missing."""
-        if not self.journal.exists():
+        """The journal file, written first when it (or its audit key) is missing.
+
+        Its audit key is put into this process's configuration folder, where the app and the
+        probes started with the same environment look for it.
+        """
+        if not self.journal.exists() or not self.audit_keys.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
+            for stale in (self.journal, self.export):
+                stale.unlink(missing_ok=True)
             say(
                 f"writing the clinic ({self.spec.patients} patients, {self.spec.years} years, "
                 f"seed {self.spec.seed}) to {self.journal}; this is done once"
@@ -118,15 +138,30 @@ class ClinicCache:
             finally:
                 database.dispose()
             settle(partial)
+            shutil.copyfile(_key_file(), self.audit_keys)
+            restrict_to_owner(self.audit_keys)
+            for suffix in ("-wal", "-shm"):  # left by readers of a journal written before
+                Path(f"{self.journal}{suffix}").unlink(missing_ok=True)
             partial.replace(self.journal)
             self._forget_other_versions()
+        else:
+            self._install_audit_keys()
         return self.journal
 
+    def _install_audit_keys(self) -> None:
+        target = _key_file()
+        make_private_folder(target.parent)
+        shutil.copyfile(self.audit_keys, target)
+        restrict_to_owner(target)
+
     def _forget_other_versions(self) -> None:
-        """Remove this clinic's files written by other generator versions (stale now)."""
+        """Remove this clinic's files, and empty journals, of other generator versions."""
         prefix = f"{self.spec.label}-{self.spec.seed}-"
         for path in self.folder.glob(f"{prefix}*"):
             if not path.name.startswith(self.stem):
+                path.unlink(missing_ok=True)
+        for path in self.folder.glob("empty-*"):
+            if not path.name.startswith(self.empty_journal.name):
                 path.unlink(missing_ok=True)
 
     def ensure_export(self, say: Say = print) -> Path:
@@ -154,6 +189,10 @@ class ClinicCache:
             settle(partial)
             partial.replace(self.empty_journal)
         return self.empty_journal
+
+
+def _key_file() -> Path:
+    return audit_keys.user_config_dir() / audit_keys.KEY_FILE_NAME
 
 
 def settle(path: Path) -> None:

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.clinic import working_copy
 from benchmarks.context import Context
 from benchmarks.measure import last_json_line, probe_path, run_process
 from benchmarks.results import Goal, Result
@@ -34,8 +35,13 @@ def _rotate(ctx: Context, sides: list[Callable[[], float]]) -> list[list[float]]
 
 
 def cold_start(ctx: Context) -> list[Result]:
-    """``acujournal --db REF --quit-after-load``, start to exit, against bare PySide6 windows."""
-    app = [*app_command(), "--db", str(ctx.journal), "--quit-after-load"]
+    """``acujournal --db REF --quit-after-load``, start to exit, against bare PySide6 windows.
+
+    The app opens a copy: it opens its journal for writing (and keeps a lock file beside it),
+    and the cached clinic is never written.
+    """
+    journal = working_copy(ctx.journal, ctx.work, "start.sqlite3")
+    app = [*app_command(), "--db", str(journal), "--quit-after-load"]
     bare = [sys.executable, str(probe_path("bare_window.py"))]
     table = [*bare, "--table", str(ctx.journal)]
 
@@ -74,7 +80,7 @@ def peak_memory(ctx: Context) -> list[Result]:
         sys.executable,
         str(probe_path("app_memory.py")),
         "--db",
-        str(ctx.journal),
+        str(working_copy(ctx.journal, ctx.work, "memory.sqlite3")),
         "--patient",
         str(ctx.long.id),
     ]

@@ -51,3 +51,38 @@ def test_first_start_opens_a_demo_clinic_kept_apart_from_the_journal(tmp_path: P
         assert len(list_patients(db)) > 10
     finally:
         db.dispose()
+
+
+def test_a_plain_start_loads_neither_reports_nor_migrations_nor_commands(
+    tmp_path: Path,
+) -> None:
+    # What the first window does not need stays unloaded until it is used: ReportLab and Qt's
+    # PDF and print modules (reports), Alembic (the journal is at the newest schema), and the
+    # command-line commands.
+    journal = tmp_path / "journal.sqlite3"
+    open_database(database_url(journal)).dispose()
+    script = (
+        "import sys\n"
+        "from acujournal.__main__ import main\n"
+        f"code = main(['--db', {str(journal)!r}, '--quit-after-load'])\n"
+        "heavy = ('reportlab', 'alembic', 'PySide6.QtPdf', 'PySide6.QtPrintSupport',\n"
+        "         'acujournal.cli.main', 'acujournal.cli.report', 'acujournal.cli.audit')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        ACUJOURNAL_DATA_DIR=str(tmp_path / "data"),
+        ACUJOURNAL_CONFIG_DIR=str(tmp_path / "config"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -1,9 +1,11 @@
 """Memory probe: the app's main window on a journal, one patient shown, then peak memory.
 
-Opens the journal the way the app does, shows the main window, selects the patient given by
-``--patient`` in the patient list as a click would, processes events until that patient's page
-shows their session history (and has been painted), then prints the process's peak resident
-memory (VmHWM, see peak.py) as one JSON line.
+Opens the journal and shows the main window the way the app does (the application first, then
+the window through ``open_main_window``, which loads the window's code; automatic backups
+off, as with ``--quit-after-load``), selects the patient given by ``--patient`` in the patient
+list as a click would, processes events until that patient's page shows their session history
+(and has been painted), then prints the process's peak resident memory (VmHWM, see peak.py)
+as one JSON line.
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ from peak import peak_rss_kib  # type: ignore[import-not-found]  # beside this f
 from PySide6.QtWidgets import QApplication
 
 from acujournal.storage.db import database_url, open_database
-from acujournal.ui.application import application
-from acujournal.ui.main_window import MainWindow
+from acujournal.ui.application import application, open_main_window
 
 TIMEOUT_S = 60.0
 
@@ -32,8 +33,7 @@ def main() -> int:
     app = application()
     db = open_database(database_url(args.db))
     try:
-        window = MainWindow(db)
-        window.show()
+        window = open_main_window(db, is_demo=False, backups=False)
         QApplication.processEvents()
         window.select_patient(args.patient)
         deadline = time.monotonic() + TIMEOUT_S

@@ -7,11 +7,16 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from acujournal.cli.main import parse, run_command
+    from acujournal.cli.start import plain_start_arguments
 
-    args = parse(argv)
-    if getattr(args, "handler", None) is not None:
-        return run_command(args)
+    # A plain start opens the window without importing the commands (see cli.start).
+    args = plain_start_arguments(argv)
+    if args is None:
+        from acujournal.cli.main import parse, run_command
+
+        args = parse(argv)
+        if getattr(args, "handler", None) is not None:
+            return run_command(args)
     # Qt is imported only when a window is wanted: the commands run without it.
     from acujournal.app import run_gui
 

@@ -73,7 +73,10 @@ def run_gui(args: argparse.Namespace) -> int:
     passphrase = None
     if db_path is not None:
         # Locked, checked and (when the person agrees) restored before anything opens it.
-        preparation = prepare_journal_file(Path(db_path).resolve(), DialogPrompt())
+        # The window's code loads while the file's pages are checked on another thread.
+        preparation = prepare_journal_file(
+            Path(db_path).resolve(), DialogPrompt(), meanwhile=_load_window_code
+        )
         if not preparation.proceed:
             print(f"acujournal: {preparation.message}", file=sys.stderr)
             return 1
@@ -86,11 +89,15 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         if is_demo:
             _fill_demo_clinic(db)
-        return run_main_window(db, is_demo=is_demo, quit_after_load=args.quit_after_load)
+        return run_main_window(db, is_demo=is_demo, quit_after_load=args.quit_after_load, lock=lock)
     finally:
         db.dispose()
         if lock is not None:
             lock.unlock()
+
+
+def _load_window_code() -> None:
+    import acujournal.ui.main_window  # noqa: F401
 
 
 def _fill_demo_clinic(db: Database) -> None:

@@ -135,3 +135,73 @@ def test_depth_check_never_crashes(depth: float) -> None:
     problems = _messages(needle)
     in_range = depth == depth and 0.5 <= depth <= 150
     assert (problems == []) == in_range
+
+
+def _spelt_out(prefix: str, needle: NeedleInsertion) -> list[str]:
+    """The needle's problems as the rules read: every range named, then the other rules."""
+    from acujournal.domain import validation as v
+
+    stim = needle.stimulation
+    s = f"{prefix}.stimulation"
+    found = [
+        *v._validate_location(
+            prefix, needle.point, needle.spinal_level, needle.region, needle.side
+        ),
+        *v.check_range(f"{prefix}.depth_mm", needle.depth_mm, v.DEPTH_MM_RANGE, " mm"),
+        *v.check_range(f"{prefix}.gauge_mm", needle.gauge_mm, v.GAUGE_MM_RANGE, " mm"),
+        *v.check_range(f"{prefix}.length_mm", needle.length_mm, v.LENGTH_MM_RANGE, " mm"),
+        *v._depth_rule(prefix, needle),
+        *v.check_range(
+            f"{prefix}.retention_min", needle.retention_min, v.RETENTION_MIN_RANGE, " min"
+        ),
+        *v.check_range(f"{s}.frequency_hz", stim.frequency_hz, v.FREQUENCY_HZ_RANGE, " Hz"),
+        *v.check_range(
+            f"{s}.frequency_high_hz", stim.frequency_high_hz, v.FREQUENCY_HZ_RANGE, " Hz"
+        ),
+        *v.check_range(f"{s}.intensity_ma", stim.intensity_ma, v.INTENSITY_MA_RANGE, " mA"),
+        *v._stimulation_rules(s, stim),
+    ]
+    return [str(problem) for problem in found]
+
+
+_ODD_NUMBERS = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True, width=32),
+    st.integers(-10, 300),
+    st.booleans(),
+)
+
+
+@given(
+    depth=_ODD_NUMBERS,
+    gauge=_ODD_NUMBERS,
+    length=_ODD_NUMBERS,
+    retention=_ODD_NUMBERS,
+    frequency=_ODD_NUMBERS,
+    high=_ODD_NUMBERS,
+    intensity=_ODD_NUMBERS,
+    method=st.sampled_from(list(StimulationMethod)),
+)
+def test_needle_problems_are_the_same_whichever_way_they_are_found(
+    depth: float | None,
+    gauge: float | None,
+    length: float | None,
+    retention: float | None,
+    frequency: float | None,
+    high: float | None,
+    intensity: float | None,
+    method: StimulationMethod,
+) -> None:
+    needle = NeedleInsertion(
+        point="BL40",
+        side=Side.BILATERAL,
+        depth_mm=depth,
+        gauge_mm=gauge,
+        length_mm=length,
+        retention_min=retention,
+        stimulation=Stimulation(
+            method=method, frequency_hz=frequency, frequency_high_hz=high, intensity_ma=intensity
+        ),
+    )
+    found = [str(problem) for problem in validate_needle("session.needles[0]", needle)]
+    assert found == _spelt_out("session.needles[0]", needle)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm.exc import StaleDataError
 
 from acujournal.domain.model import Side
 from acujournal.domain.validation import ValidationError
+from acujournal.services.audit import verify_audit_chain
 from acujournal.services.patients import list_patients, patient_overview
 from acujournal.services.sessions import (
     SignedSessionError,
@@ -20,6 +22,7 @@ from acujournal.services.sessions import (
     sign_session,
 )
 from acujournal.services.unit_of_work import unit_of_work
+from acujournal.storage.audit_chain import read_entries
 from acujournal.storage.db import Database
 from acujournal.storage.models import SessionRow
 from tests.builders import make_journal, make_session
@@ -136,3 +139,38 @@ def test_concurrent_edits_are_detected_by_the_version_column(db: Database) -> No
             room_1.commit()
     with unit_of_work(db) as repo:
         assert repo.get_session(session.id).notes.subjective == "room 2"
+
+
+def _needle_rows(db: Database, session_id: object) -> list[tuple[object, ...]]:
+    with db.engine.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(
+                text("SELECT * FROM needles WHERE session_id = :id ORDER BY position"),
+                {"id": session_id.hex},  # type: ignore[attr-defined]
+            )
+        ]
+
+
+def test_a_new_drafts_needles_are_stored_as_a_saved_again_draft_stores_them(
+    db: Database,
+) -> None:
+    journal = make_journal(db)
+    session = make_session(journal)
+    session.needles[0].spinal_level = None
+    session.needles[1].description = "toward the spine"
+    record_session(db, session)  # a new draft: its needles go in with one statement
+    first = _needle_rows(db, session.id)
+    record_session(db, session)  # saved again: the stored needles are replaced one by one
+    assert _needle_rows(db, session.id) == first
+    assert len(first) == len(session.needles)
+
+
+def test_a_new_drafts_needles_are_in_its_audit_entry(db: Database) -> None:
+    journal = make_journal(db)
+    session = record_session(db, make_session(journal))
+    with db.engine.connect() as connection:
+        entries = [e for e in read_entries(connection) if e.entity_id == str(session.id)]
+    assert [e.action for e in entries] == ["create"]
+    assert [n["point"] for n in entries[0].after["needles"]] == [n.point for n in session.needles]
+    assert verify_audit_chain(db).ok

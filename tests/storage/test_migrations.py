@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from alembic.runtime.migration import RevisionStep
+from sqlalchemy import text
 
 from acujournal.domain.model import AdverseEventCategory, SessionStatus, Side
 from acujournal.services.patients import list_patients, patient_overview
@@ -26,7 +27,13 @@ from acujournal.storage.backup import MANIFEST_NAME, verify_backup
 from acujournal.storage.cipher import encryption_available
 from acujournal.storage.db import DatabaseOpenError, database_url, open_database
 from acujournal.storage.encryption import encrypt_journal
-from acujournal.storage.migrate import current_revision, head_revision, known_revision
+from acujournal.storage.migrate import (
+    HEAD_REVISION,
+    current_revision,
+    head_revision,
+    known_revision,
+    schema_is_current,
+)
 from tests.storage.fixtures import make_fixtures
 from tests.storage.fixtures.make_fixtures import (
     DST_SESSION,
@@ -257,3 +264,23 @@ def test_an_encrypted_journal_is_backed_up_encrypted_before_its_upgrade(tmp_path
     check = verify_backup(backup, passphrase="a good passphrase")
     assert check.ok
     assert check.revision == RELEASED[0]
+
+
+def test_the_known_head_is_alembics_head() -> None:
+    # Opening a journal compares its revision with HEAD_REVISION without loading Alembic; a
+    # new migration must move HEAD_REVISION along, or journals would not be upgraded.
+    assert head_revision() == HEAD_REVISION
+
+
+def test_a_journal_at_head_is_recognised_without_alembic(tmp_path: Path) -> None:
+    db = open_database(database_url(tmp_path / "j.sqlite3"))
+    try:
+        assert schema_is_current(db.engine)
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+        assert not schema_is_current(db.engine)
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE alembic_version"))
+        assert not schema_is_current(db.engine)
+    finally:
+        db.dispose()

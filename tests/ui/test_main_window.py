@@ -131,3 +131,85 @@ def test_find_shortcut_focuses_the_search(qtbot: QtBot, db: Database) -> None:
     window.patient_view.setFocus()
     qtbot.keyClick(window.patient_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(window.search.hasFocus)
+
+
+def _filtered_names(proxy: PatientFilterModel) -> list[str]:
+    return [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
+
+
+def test_search_typed_on_and_back_gives_what_a_fresh_search_gives() -> None:
+    people = [
+        _summary("Åse Bjørnstad", "+47 912 34 567", date(1968, 4, 2)),
+        _summary("José Núñez", "+34 600 12 34 56", date(1980, 1, 5)),
+        _summary("Jon Olsen", "", date(1990, 12, 24)),
+        _summary("Joséphine Bæk", "+33 6 12 34 56 78"),
+        _summary("Mark Olsen", "912 00 111"),
+    ]
+    model = PatientListModel()
+    model.set_patients(people * 3)
+    typed = PatientFilterModel()
+    typed.setSourceModel(model)
+    text = ""
+    # Typed on letter by letter, then erased again: each step narrows or widens the last result.
+    steps = [*"jose nu", *["jose n", "jose ", "jose", "jo", "j", ""], *"olsen 1990", "91234"]
+    for step in steps:
+        text = step if len(step) > 1 or step == "" else text + step
+        typed.set_query(text)
+        fresh = PatientFilterModel()
+        fresh.setSourceModel(model)
+        fresh.set_query(text)
+        assert _filtered_names(typed) == _filtered_names(fresh), text
+    assert _filtered_names(typed) == ["Åse Bjørnstad"] * 3
+
+
+def test_search_keeps_the_list_order_and_matches_every_word() -> None:
+    model = PatientListModel()
+    model.set_patients([_summary("Mark Olsen"), _summary("Åse Olsen"), _summary("Mark Berg")])
+    proxy = PatientFilterModel()
+    proxy.setSourceModel(model)
+    proxy.set_query("OLSEN")
+    assert _filtered_names(proxy) == ["Mark Olsen", "Åse Olsen"]
+    proxy.set_query("olsen mark")
+    assert _filtered_names(proxy) == ["Mark Olsen"]
+    model.set_patients([_summary("Kari Olsen"), *[model.patient_at(r) for r in range(3)]])
+    assert _filtered_names(proxy) == ["Mark Olsen"], "a reloaded list is searched again"
+    proxy.set_query("")
+    assert len(_filtered_names(proxy)) == 4
+
+
+def test_a_chosen_patient_stays_chosen_while_the_search_still_finds_them(
+    qtbot: QtBot, db: Database
+) -> None:
+    make_journal(db, "Åse Bjørnstad")
+    make_journal(db, "José Núñez")
+    chosen = make_journal(db, "Mark Olsen")
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_patient(chosen.patient.id)
+
+    def selected() -> list[str]:
+        rows = window.patient_view.selectionModel().selectedRows()
+        return [index.data() for index in rows]
+
+    assert selected() == ["Mark Olsen"]
+    qtbot.keyClicks(window.search, "ol")
+    assert selected() == ["Mark Olsen"]
+    assert window.patient_view.verticalHeader().count() == window.filtered.rowCount()
+    qtbot.keyClicks(window.search, "x")
+    assert selected() == []
+    assert window.patient_view.verticalHeader().count() == window.filtered.rowCount() == 0
+    assert window.current_patient_id == chosen.patient.id, "the page still shows them"
+
+
+def test_the_patient_columns_are_not_sized_by_reading_every_row(qtbot: QtBot, db: Database) -> None:
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.patient_view
+    widths = [view.columnWidth(column) for column in range(1, 4)]
+    many = [_summary(f"Patient {n}", f"+47 {n:011d} 999 999", date(1970, 1, 1)) for n in range(500)]
+    window.patients.set_patients(many)
+    qtbot.wait(10)
+    assert [view.columnWidth(column) for column in range(1, 4)] == widths
+    assert all(width > 0 for width in widths)

@@ -188,3 +188,31 @@ def test_an_encrypted_journal_asks_for_its_passphrase_first(tmp_path: Path) -> N
     assert not prepare_journal_file(path, giving_up).proceed
     assert giving_up.asked[-1] == "damaged: encrypted backup=False"
     assert path.read_bytes() == before
+
+
+def test_work_done_while_the_pages_are_checked_lets_no_damaged_journal_through(
+    journal_file: Path,
+) -> None:
+    size = journal_file.stat().st_size
+    with journal_file.open("r+b") as stream:  # a page in the middle, the header intact
+        stream.seek(size // 2 // 4096 * 4096)
+        stream.write(b"\xff" * 4096)
+    done: list[str] = []
+    answers = Answers(restore=False)
+    preparation = prepare_journal_file(
+        journal_file, answers, meanwhile=lambda: done.append("window code loaded")
+    )
+    assert done == ["window code loaded"]
+    assert not preparation.proceed
+    assert answers.asked == ["damaged: damaged backup=False"]
+
+
+def test_work_done_while_the_pages_are_checked_leaves_a_sound_journal_to_open(
+    journal_file: Path,
+) -> None:
+    done: list[str] = []
+    preparation = prepare_journal_file(journal_file, Answers(), meanwhile=lambda: done.append("x"))
+    assert preparation.proceed
+    assert done == ["x"]
+    assert preparation.lock is not None
+    preparation.lock.unlock()

@@ -34,6 +34,7 @@ from acujournal.domain.model import (
     Practitioner,
     ProtocolPoint,
     Side,
+    Stimulation,
     StimulationMethod,
     TreatmentSession,
 )
@@ -164,9 +165,39 @@ def validate_needle(prefix: str, needle: NeedleInsertion) -> Iterator[Problem]:
     yield from _validate_location(
         prefix, needle.point, needle.spinal_level, needle.region, needle.side
     )
+    stim = needle.stimulation
+    # Importing a journal checks hundreds of thousands of needles: when every number is in
+    # its range (as nearly always), no field name of a range problem is spelt out.
+    if (
+        _in_range(needle.depth_mm, DEPTH_MM_RANGE)
+        and _in_range(needle.gauge_mm, GAUGE_MM_RANGE)
+        and _in_range(needle.length_mm, LENGTH_MM_RANGE)
+        and _in_range(needle.retention_min, RETENTION_MIN_RANGE)
+        and _in_range(stim.frequency_hz, FREQUENCY_HZ_RANGE)
+        and _in_range(stim.frequency_high_hz, FREQUENCY_HZ_RANGE)
+        and _in_range(stim.intensity_ma, INTENSITY_MA_RANGE)
+    ):
+        yield from _depth_rule(prefix, needle)
+        yield from _stimulation_rules(f"{prefix}.stimulation", stim)
+        return
     yield from check_range(f"{prefix}.depth_mm", needle.depth_mm, DEPTH_MM_RANGE, " mm")
     yield from check_range(f"{prefix}.gauge_mm", needle.gauge_mm, GAUGE_MM_RANGE, " mm")
     yield from check_range(f"{prefix}.length_mm", needle.length_mm, LENGTH_MM_RANGE, " mm")
+    yield from _depth_rule(prefix, needle)
+    yield from check_range(
+        f"{prefix}.retention_min", needle.retention_min, RETENTION_MIN_RANGE, " min"
+    )
+    yield from _validate_stimulation(f"{prefix}.stimulation", needle)
+
+
+def _in_range(value: float | None, bounds: tuple[float, float]) -> bool:
+    """True when ``check_range`` would find nothing wrong with ``value``."""
+    return value is None or (
+        type(value) in (int, float) and value == value and bounds[0] <= value <= bounds[1]
+    )
+
+
+def _depth_rule(prefix: str, needle: NeedleInsertion) -> Iterator[Problem]:
     if (
         isinstance(needle.depth_mm, int | float)
         and isinstance(needle.length_mm, int | float)
@@ -177,10 +208,6 @@ def validate_needle(prefix: str, needle: NeedleInsertion) -> Iterator[Problem]:
             f"depth {_fmt(needle.depth_mm)} mm is deeper than the needle is long "
             f"({_fmt(needle.length_mm)} mm)",
         )
-    yield from check_range(
-        f"{prefix}.retention_min", needle.retention_min, RETENTION_MIN_RANGE, " min"
-    )
-    yield from _validate_stimulation(f"{prefix}.stimulation", needle)
 
 
 def _validate_stimulation(prefix: str, needle: NeedleInsertion) -> Iterator[Problem]:
@@ -190,6 +217,10 @@ def _validate_stimulation(prefix: str, needle: NeedleInsertion) -> Iterator[Prob
         f"{prefix}.frequency_high_hz", stim.frequency_high_hz, FREQUENCY_HZ_RANGE, " Hz"
     )
     yield from check_range(f"{prefix}.intensity_ma", stim.intensity_ma, INTENSITY_MA_RANGE, " mA")
+    yield from _stimulation_rules(prefix, stim)
+
+
+def _stimulation_rules(prefix: str, stim: Stimulation) -> Iterator[Problem]:
     if stim.method is StimulationMethod.ELECTRO and stim.frequency_hz is None:
         yield Problem(f"{prefix}.frequency_hz", "electro-acupuncture needs a frequency in Hz")
     if stim.method is not StimulationMethod.ELECTRO and (

@@ -36,27 +36,22 @@ from acujournal.domain.questionnaire import (
 from acujournal.reports.data import ClinicHeader
 from acujournal.reports.document import ReportRenderer
 from acujournal.reports.fonts import SANS
+from acujournal.reports.intake_fields import (  # noqa: F401  (the form's field names, re-exported)
+    DONE,
+    FORM_FIELD,
+    FORM_MARK,
+    NO,
+    YES,
+    field_name,
+    form_marker,
+)
 from acujournal.reports.text import clean_text, clip, para_text, text_flowables
 
-FORM_FIELD = "acujournal_form"
-FORM_MARK = "acujournal-intake"
-DONE = "done"
-YES, NO = "yes", "no"
 BOX = 13.0
 ROW = 19.0
 CAPTION_SIZE = 9.5
 TEXT_HEIGHT = 20.0
 LONG_TEXT_HEIGHT = 62.0
-
-
-def field_name(question: str, part: str | int | None = None) -> str:
-    """The form field of a question, or of one choice or item of it."""
-    return question if part is None else f"{question}__{part}"
-
-
-def form_marker(questionnaire: Questionnaire) -> str:
-    """The hidden field's value: ``acujournal-intake sciatica/1``."""
-    return f"{FORM_MARK} {questionnaire.form_id}"
 
 
 def instrument_items(question: Question) -> list[str]:

@@ -16,8 +16,6 @@ import socket
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
-
 from acujournal.services.unit_of_work import utc_now
 from acujournal.storage.backup import (
     BACKUP_INTERVAL,
@@ -34,7 +32,6 @@ from acujournal.storage.backup import (
     verify_backup,
 )
 from acujournal.storage.db import Database, default_backup_folder
-from acujournal.storage.migrate import alembic_config
 
 __all__ = [
     "SERVER_BACKUP_REFUSAL",
@@ -221,8 +218,9 @@ def _manifest_entry(backup: Path) -> BackupRecord | None:
 
 
 def _known_revision(revision: str) -> bool:
-    scripts = ScriptDirectory.from_config(alembic_config())
-    return any(script.revision == revision for script in scripts.walk_revisions())
+    from acujournal.storage.migrate import known_revision  # Alembic: only for a restore
+
+    return known_revision(revision)
 
 
 def _local_zone() -> tzinfo:

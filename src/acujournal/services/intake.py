@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from acujournal.domain import outcomes
 from acujournal.domain.intake import (
@@ -33,13 +34,15 @@ from acujournal.domain.model import Case, OutcomeMeasurement, Patient
 from acujournal.domain.questionnaire import QuestionKind, Questionnaire
 from acujournal.domain.questionnaire_file import find_questionnaire
 from acujournal.domain.validation import Problem, ValidationError, check_time_zone
-from acujournal.reports.intake_letter import IntakeLetterData, IntakeLetterRenderer
 from acujournal.services.patients import list_patients
 from acujournal.services.reporting import read_clinic_header
 from acujournal.services.unit_of_work import read_only, unit_of_work, utc_now
 from acujournal.storage.db import Database
 from acujournal.storage.models import MeasurementRow
 from acujournal.storage.repository import JournalRepository, NotFoundError, PatientSummary
+
+if TYPE_CHECKING:  # the letter needs ReportLab, imported when a letter is made
+    from acujournal.reports.intake_letter import IntakeLetterData
 
 BASELINE_NOTE = "intake questionnaire"
 # Measurement ids derived from the intake's id and the instrument, so recording an intake's
@@ -341,6 +344,8 @@ def letter_data(
     db: Database, intake_id: uuid.UUID, generated_at: datetime | None = None
 ) -> IntakeLetterData:
     """What the letter to the patient about a reviewed intake says; ValueError before review."""
+    from acujournal.reports.intake_letter import IntakeLetterData
+
     with read_only(db) as repo:
         intake = repo.get_intake(intake_id)
         review = intake.review
@@ -367,4 +372,6 @@ def intake_letter_pdf(
     db: Database, intake_id: uuid.UUID, generated_at: datetime | None = None
 ) -> bytes:
     """The short letter to the patient about the review decision, as PDF bytes."""
+    from acujournal.reports.intake_letter import IntakeLetterRenderer
+
     return IntakeLetterRenderer(letter_data(db, intake_id, generated_at)).generate()

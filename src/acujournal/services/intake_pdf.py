@@ -24,8 +24,7 @@ from acujournal.domain.outcomes import INSTRUMENTS
 from acujournal.domain.questionnaire import BODY_REGION_CODES, Question, QuestionKind, Questionnaire
 from acujournal.domain.questionnaire_file import find_questionnaire, shipped_questionnaire
 from acujournal.domain.validation import ValidationError
-from acujournal.reports.intake_form import DONE, FORM_FIELD, FORM_MARK, NO, YES, field_name
-from acujournal.reports.intake_form import intake_form_pdf as render_form
+from acujournal.reports.intake_fields import DONE, FORM_FIELD, FORM_MARK, NO, YES, field_name
 from acujournal.services.intake import PreparedIntake, prepare_for_patient
 from acujournal.services.reporting import read_clinic_header
 from acujournal.services.unit_of_work import read_only, utc_now
@@ -61,7 +60,9 @@ def intake_form_pdf(
     if db is not None:
         with read_only(db) as repo:
             clinic = read_clinic_header(repo.session)
-    return render_form(questionnaire, clinic, generated_at or utc_now())
+    from acujournal.reports.intake_form import intake_form_pdf  # ReportLab: when a form is made
+
+    return intake_form_pdf(questionnaire, clinic, generated_at or utc_now())
 
 
 def _fields(data: bytes, name: str) -> dict[str, Any]:

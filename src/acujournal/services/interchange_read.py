@@ -284,8 +284,9 @@ class _Object:
         elif limit is not None and len(value) > limit:
             self.fail(key, f"holds {len(value)} entries; at most {limit} are allowed")
         else:
+            where = _at(self.path, key)
             for index, item in enumerate(value):
-                yield f"{_at(self.path, key)}[{index}]", item
+                yield f"{where}[{index}]", item
 
     def text(self, key: str, limit: int | type[Base], *, required: bool = False) -> str:
         """Text that is never null ("" when empty); ``limit`` may name the column's table."""

@@ -30,7 +30,10 @@ class SignedSessionError(PermissionError):
 
 
 def _refuse_if_signed(repo: JournalRepository, session_id: uuid.UUID) -> None:
-    stored = repo.find_session(session_id)
+    _refuse_signed(repo.find_session(session_id))
+
+
+def _refuse_signed(stored: TreatmentSession | None) -> None:
     if stored is not None and stored.is_signed:
         raise SignedSessionError(
             "This session is signed and cannot be changed; add an addendum instead."
@@ -47,8 +50,8 @@ def record_session(db: Database, record: TreatmentSession) -> TreatmentSession:
     if record.is_signed:
         raise SignedSessionError("Use sign_session to sign a session.")
     with unit_of_work(db) as repo:
-        _refuse_if_signed(repo, record.id)
         stored = repo.find_session(record.id)
+        _refuse_signed(stored)
         record.entered_at = stored.entered_at if stored is not None else utc_now()
         repo.save_session(record)
         repo.touch_last_visit(repo.patient_id_of_case(record.case_id), record.started_at)
@@ -64,9 +67,9 @@ def sign_session(db: Database, record: TreatmentSession, signer_id: uuid.UUID) -
     if problems:
         raise ValidationError(problems)
     with unit_of_work(db, Actor.practitioner(signer_id)) as repo:
-        _refuse_if_signed(repo, record.id)
-        repo.get_practitioner(signer_id)
         stored = repo.find_session(record.id)
+        _refuse_signed(stored)
+        repo.get_practitioner(signer_id)
         now = utc_now()
         record.entered_at = stored.entered_at if stored is not None else now
         record.status = SessionStatus.SIGNED

@@ -30,10 +30,21 @@ import uuid
 import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, event, inspect, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    ForeignKey,
+    Select,
+    and_,
+    bindparam,
+    event,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
 
 from acujournal.storage.audit_chain import NewEvent, append_events, jsonable
@@ -174,7 +185,7 @@ def _really_changed(obj: object) -> bool:
 def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     tracker = _tracker(session)
     dirty = [obj for obj in session.dirty if _really_changed(obj)]
-    connection: Connection | None = None
+    touched: list[RootKey] = []
     for obj in chain(session.new, dirty, session.deleted):
         if _table_name(obj) in NOT_AUDITED:
             continue
@@ -183,9 +194,28 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
             if obj in session.new:  # its key is given by the database: known after the flush
                 tracker.unkeyed.append(obj)
             continue
-        if root not in tracker.before:
+        touched.append(root)
+    # A record inserted by this flush had no stored state: were its key taken, the INSERT
+    # would fail and the transaction with it. (An object deleted and added again under the
+    # same key becomes an UPDATE, so it is read like any other.)
+    inserted = {_own_key(obj) for obj in session.new} - {_root_of(obj) for obj in session.deleted}
+    connection: Connection | None = None
+    for root in touched:
+        if root in tracker.before:
+            continue
+        if root in inserted:
+            tracker.before[root] = None
+        else:
             connection = connection or session.connection()
             tracker.before[root] = _snapshot(connection, root)
+
+
+def _own_key(obj: object) -> RootKey | None:
+    """The record an object is, when it is a record itself (not a part of a session)."""
+    table = _table_name(obj)
+    if table in NOT_AUDITED or table in SESSION_PARTS:
+        return None
+    return _root_of(obj)
 
 
 def _before_commit(session: Session) -> None:
@@ -228,22 +258,36 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
 # Reading a record's state ------------------------------------------------------------------------
 
 
+@cache
+def _record_query(table_name: str) -> Select[Any]:
+    """The stored row of a record, by its key (``key0``, ``key1``...); built once per table."""
+    table = Base.metadata.tables[table_name]
+    return select(table).where(
+        and_(*(column == bindparam(f"key{i}") for i, column in enumerate(table.primary_key)))
+    )
+
+
+@cache
+def _part_query(part: str) -> Select[Any]:
+    """The rows of one part of a session (``session_id``), in their order; built once."""
+    table = Base.metadata.tables[part]
+    return (
+        select(table)
+        .where(table.c.session_id == bindparam("session_id"))
+        .order_by(*(table.c[name] for name in SESSION_PARTS[part]))
+    )
+
+
 def _snapshot(connection: Connection, root: RootKey) -> Snapshot | None:
     table_name, key = root
-    table = Base.metadata.tables[table_name]
-    match = and_(*(column == value for column, value in zip(table.primary_key, key, strict=True)))
-    row = connection.execute(select(table).where(match)).mappings().first()
+    params = {f"key{i}": value for i, value in enumerate(key)}
+    row = connection.execute(_record_query(table_name), params).mappings().first()
     if row is None:
         return None
     state = {name: value for name, value in row.items() if name not in DERIVED_COLUMNS}
     if table_name == "sessions":
-        for part, order in SESSION_PARTS.items():
-            part_table = Base.metadata.tables[part]
-            rows = connection.execute(
-                select(part_table)
-                .where(part_table.c.session_id == key[0])
-                .order_by(*(part_table.c[name] for name in order))
-            ).mappings()
+        for part in SESSION_PARTS:
+            rows = connection.execute(_part_query(part), {"session_id": key[0]}).mappings()
             state[part] = [{k: v for k, v in r.items() if k != "session_id"} for r in rows]
     return state
 
@@ -265,13 +309,19 @@ def _patient_of(
             continue
         if referred.name == "patients":
             return _as_uuid(value)
-        row = connection.execute(select(referred).where(key.column == value)).mappings().first()
+        row = connection.execute(_referred_query(key), {"value": value}).mappings().first()
         found = (
             None if row is None else _patient_of(connection, referred.name, dict(row), depth + 1)
         )
         if found is not None:
             return found
     return None
+
+
+@cache
+def _referred_query(key: ForeignKey) -> Select[Any]:
+    """The row a foreign key points at (``value``); built once per key."""
+    return select(key.column.table).where(key.column == bindparam("value"))
 
 
 def _as_uuid(value: object) -> uuid.UUID | None:

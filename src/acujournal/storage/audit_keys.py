@@ -134,10 +134,17 @@ def _dump(keys: list[AuditKey]) -> str:
 
 
 class FileKeyStore:
-    """Keys in one JSON file, mode 0600, written atomically."""
+    """Keys in one JSON file, mode 0600, written atomically.
+
+    Every save of the journal seals its audit entries, so the keys are asked for on every
+    commit. The file is read again only when it changed (another inode, size or modification
+    time, which every write of it changes, see :meth:`add`); otherwise the keys read last
+    time are returned.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._read: tuple[tuple[int, int, int], list[AuditKey]] | None = None
 
     @property
     def location(self) -> str:
@@ -145,15 +152,24 @@ class FileKeyStore:
 
     def load(self) -> list[AuditKey]:
         try:
+            info = self.path.stat()
+            signature = (info.st_ino, info.st_size, info.st_mtime_ns)
+            if self._read is not None and self._read[0] == signature:
+                if info.st_mode & 0o077:
+                    self._tighten()
+                return list(self._read[1])
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
+            self._read = None
             return []
         except OSError as error:
             raise AuditKeyError(
                 f"The audit key file {self.path} cannot be read: {error.strerror or error}."
             ) from error
         self._tighten()
-        return _parse(text, f"in {self.path}")
+        keys = _parse(text, f"in {self.path}")
+        self._read = (signature, keys)
+        return list(keys)
 
     def _tighten(self) -> None:
         # A key readable by others is no secret; put the mode back rather than refuse to work.

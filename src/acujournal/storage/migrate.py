@@ -10,18 +10,21 @@ done carefully:
   is left exactly as it was;
 - a journal written by a newer AcuJournal (a revision this version does not know) is refused
   with a clear message instead of being touched.
+
+Nearly every open finds the journal already at the newest revision. That is told by reading
+``alembic_version`` with one query against :data:`HEAD_REVISION`, without loading Alembic and
+its scripts (which costs a noticeable part of a start); Alembic is imported only when there is
+something to upgrade or check.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from acujournal.storage.db import (
     MIGRATIONS_DIR,
@@ -29,11 +32,19 @@ from acujournal.storage.db import (
     JournalWriteError,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 PRE_MIGRATION_LABEL = "schema-{revision}"
+
+# The newest revision in migrations/versions; a test keeps it equal to Alembic's own head.
+HEAD_REVISION = "0004"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration pointing at the packaged migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -42,7 +53,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest schema revision this version of AcuJournal knows."""
+    """The newest schema revision this version of AcuJournal knows (read from the scripts)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -50,12 +63,16 @@ def head_revision() -> str:
 
 def known_revision(revision: str) -> bool:
     """Whether ``revision`` is one of this version's schema revisions."""
+    from alembic.script import ScriptDirectory
+
     scripts = ScriptDirectory.from_config(alembic_config())
     return any(script.revision == revision for script in scripts.walk_revisions())
 
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision a database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -74,6 +91,8 @@ def upgrade_to_head(
     Raises DatabaseOpenError when the journal is from a newer AcuJournal, when the backup
     cannot be made, or when a migration step fails.
     """
+    if schema_is_current(engine):
+        return None
     current = current_revision(engine)
     head = head_revision()
     if current == head:
@@ -89,6 +108,8 @@ def upgrade_to_head(
         backup = back_up_before_migration(
             Path(str(engine.url.database)), backup_folder, current, passphrase, now
         )
+    from alembic import command
+
     try:
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection), "head")
@@ -101,6 +122,20 @@ def upgrade_to_head(
             f"{head}): {_reason(error)}. The journal was left as it was{kept}."
         ) from error
     return backup
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the database is at :data:`HEAD_REVISION`, told by one query, without Alembic.
+
+    False whenever that cannot be told this way (no version table yet, several heads, a
+    read error): the full check then runs, and reports any real problem.
+    """
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:
+        return False
+    return [tuple(row) for row in rows] == [(HEAD_REVISION,)]
 
 
 def back_up_before_migration(

@@ -7,12 +7,15 @@ never commits by itself. Nothing it returns is a live ORM object.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import String, Table, bindparam, func, insert, select, type_coerce, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from acujournal.domain.intake import Intake, IntakeReview
@@ -90,10 +93,29 @@ class JournalRepository:
         consecutive rows with None in the same columns: importing the reference clinic spent
         about twice as long in it.
         """
-        if rows:
-            table = model.__table__
-            assert isinstance(table, Table)
+        if not rows:
+            return
+        table = model.__table__
+        assert isinstance(table, Table)
+        connection = self.session.connection()
+        plain = _plain_insert(connection.dialect, table, tuple(rows[0]))
+        if plain is None:
             self.session.execute(insert(table), list(rows))
+            return
+        # SQLite: the rows go to the driver's executemany as tuples, each value converted by
+        # its column type's own bind processor (what the Core INSERT does too, per row and
+        # per parameter, at several times the cost).
+        statement, keys, processors = plain
+        pick = itemgetter(*keys)
+        converted = [(index, process) for index, process in enumerate(processors) if process]
+        values: list[tuple[Any, ...]] = []
+        for row in rows:
+            picked = pick(row)
+            value = list(picked) if len(keys) > 1 else [picked]
+            for index, process in converted:
+                value[index] = process(value[index])
+            values.append(tuple(value))
+        connection.exec_driver_sql(statement, values)
 
     # Practitioners -------------------------------------------------------------------------
     def add_practitioner(self, practitioner: Practitioner) -> None:
@@ -178,6 +200,9 @@ class JournalRepository:
         row = self.session.get(SessionRow, record.id)
         values = mapping.session_values(record)
         signing = record.is_signed and (row is None or row.status != SessionStatus.SIGNED.value)
+        if row is None and not signing:
+            self._insert_draft(record, values)
+            return
         if signing:
             values["status"] = SessionStatus.DRAFT.value
         if row is None:
@@ -200,6 +225,30 @@ class JournalRepository:
         row.amendments = [
             AmendmentRow(**mapping.amendment_values(record.id, a)) for a in record.amendments
         ]
+
+    def _insert_draft(self, record: TreatmentSession, values: dict[str, Any]) -> None:
+        """A new draft session: the session through the ORM, its needles in one INSERT.
+
+        Making an ORM object for each needle costs more than writing it. The session row
+        itself goes through the ORM (its listeners record it in the audit trail, which reads
+        the needles back from the database); its needle list is loaded when first asked for.
+        """
+        row = SessionRow(**values)
+        row.adverse_events = [
+            AdverseEventRow(**mapping.adverse_event_values(record.id, e))
+            for e in record.adverse_events
+        ]
+        row.amendments = [
+            AmendmentRow(**mapping.amendment_values(record.id, a)) for a in record.amendments
+        ]
+        self.session.add(row)
+        if record.needles:
+            # Flushes the session row first (autoflush), so the needles find their session;
+            # every None is written as NULL, as the ORM writes it, so it is one statement.
+            self.session.execute(
+                insert(NeedleRow).execution_options(render_nulls=True),
+                [mapping.needle_values(record.id, i, n) for i, n in enumerate(record.needles)],
+            )
 
     def sign_inserted(self, session_ids: Sequence[uuid.UUID]) -> None:
         """Flip bulk-inserted drafts (signer and time already set) to signed, children written.
@@ -258,16 +307,29 @@ class JournalRepository:
             .where(CaseRow.patient_id == patient_id)
             .order_by(SessionRow.started_at.desc())
         ).all()
-        points: dict[uuid.UUID, list[str]] = {}
+        # A long history has thousands of needles: their session ids are read as the
+        # database keeps them and matched to the sessions above (not made into a UUID each),
+        # and each session's few needles are put in order here rather than by the database.
+        known: dict[object, uuid.UUID] = {}
+        for r in rows:
+            known[r[0]] = known[r[0].hex] = r[0]
+        placed: dict[uuid.UUID, list[tuple[int, str]]] = {}
         needle_rows = self.session.execute(
-            select(NeedleRow.session_id, NeedleRow.point, NeedleRow.spinal_level)
+            select(
+                type_coerce(NeedleRow.session_id, String),
+                NeedleRow.position,
+                NeedleRow.point,
+                NeedleRow.spinal_level,
+            )
             .join(SessionRow, NeedleRow.session_id == SessionRow.id)
             .join(CaseRow, SessionRow.case_id == CaseRow.id)
             .where(CaseRow.patient_id == patient_id)
-            .order_by(NeedleRow.session_id, NeedleRow.position)
         )
-        for session_id, point, level in needle_rows:
-            points.setdefault(session_id, []).append(f"{point} {level}" if level else point)
+        for stored_id, position, point, level in needle_rows:
+            session_id = known.get(stored_id) or _as_uuid(stored_id)
+            label = f"{point} {level}" if level else point
+            placed.setdefault(session_id, []).append((position, label))
+        points = {key: [label for _, label in sorted(found)] for key, found in placed.items()}
         return [
             SessionSummary(
                 id=r[0],
@@ -378,3 +440,37 @@ class JournalRepository:
     def set_intake_case(self, intake_id: uuid.UUID, case_id: uuid.UUID | None) -> None:
         """Tie an intake to a case of its patient (or untie it)."""
         self._get(IntakeRow, intake_id).case_id = case_id
+
+
+def _as_uuid(value: object) -> uuid.UUID:
+    """A key read without its column type (hex text in SQLite, a UUID from a server)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+_PlainInsert = tuple[str, tuple[str, ...], list[Callable[[Any], Any] | None]]
+
+
+@cache
+def _plain_insert(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _PlainInsert | None:
+    """An INSERT of ``keys`` into ``table`` for the driver, with each column's bind processor.
+
+    Only for SQLite, whose driver takes ``?`` parameters, and only when the columns left out
+    have no default computed in Python (which the Core INSERT would fill in); None otherwise.
+    """
+    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
+        return None
+    if any(key not in table.c for key in keys):
+        return None
+    if any(column.default is not None for column in table.c if column.key not in keys):
+        return None
+    columns = [table.c[key] for key in keys]
+    prepare = dialect.identifier_preparer
+    statement = (
+        f"INSERT INTO {prepare.format_table(table)} "
+        f"({', '.join(prepare.format_column(column) for column in columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    processors: list[Callable[[Any], Any] | None] = [
+        column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns
+    ]
+    return statement, keys, processors

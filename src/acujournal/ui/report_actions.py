@@ -38,7 +38,6 @@ from acujournal.services.report_files import (
     render_report,
 )
 from acujournal.storage.db import Database
-from acujournal.ui.report_preview import ReportPreviewDialog
 
 PatientRef = tuple[uuid.UUID, str]
 
@@ -222,6 +221,9 @@ class ReportActions(QObject):
             self._finish(task, busy)
             if cancelled.is_set() or not isinstance(pdf, bytes):
                 return
+            # Qt's PDF and print modules load with the first report, not with the window.
+            from acujournal.ui.report_preview import ReportPreviewDialog
+
             preview = ReportPreviewDialog(pdf, title, self.window)
             preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.report_ready.emit(preview)

@@ -9,10 +9,18 @@ Three checks, in this order, each with a clear dialog:
 3. location: a journal in a cloud-synced folder or on a network drive gets a warning.
 
 The questions go through a :class:`Prompt`, so tests answer them without dialogs.
+
+Checking the pages of a large journal takes a noticeable part of a start (SQLite reads every
+page). It stays before the journal opens: from the first keystroke on, the app writes (drafts,
+the audit trail, the daily backup that rotates older ones away), and a damaged file must be
+caught before any of that. The caller may hand in other start-up work (``meanwhile``, such as
+loading the window's code) to do on this thread while the check runs on another; the journal
+is not opened until the check has finished.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,16 +29,15 @@ from typing import Protocol
 from PySide6.QtCore import QLockFile, QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from acujournal.services.backups import newest_good_backup, restore_journal
 from acujournal.storage.backup import BackupError, BackupRecord
 from acujournal.storage.cipher import WRONG_PASSPHRASE, is_encrypted
-from acujournal.storage.private_files import make_private_folder
 from acujournal.storage.integrity import (
     FileState,
     IntegrityReport,
     check_database_file,
     location_warning,
 )
+from acujournal.storage.private_files import make_private_folder
 from acujournal.ui.instance_lock import acquire_journal_lock, lock_refusal_message
 from acujournal.ui.passphrase_dialog import ask_passphrase
 
@@ -66,11 +73,14 @@ class Preparation:
         return self.message is None
 
 
-def prepare_journal_file(path: Path, prompt: Prompt) -> Preparation:
+def prepare_journal_file(
+    path: Path, prompt: Prompt, *, meanwhile: Callable[[], object] | None = None
+) -> Preparation:
     """Lock, check and (if the person agrees) restore the journal at ``path`` before opening.
 
     A journal that does not exist yet is only locked: opening creates it, and its folder is
-    created here (owner-only) so that the lock file has somewhere to go.
+    created here (owner-only) so that the lock file has somewhere to go. ``meanwhile`` is
+    called (on this thread) while the file's pages are being checked, once the lock is held.
     """
     try:
         make_private_folder(path.parent)
@@ -93,8 +103,12 @@ def prepare_journal_file(path: Path, prompt: Prompt) -> Preparation:
         # A plain journal whose first page was overwritten looks encrypted too: without a
         # passphrase the file is checked as it is, and a damaged one gets the restore offer.
         result.passphrase = prompt.passphrase(path.name, check)
-    report = check_database_file(path, passphrase=result.passphrase)
+    report = _check_while(path, result.passphrase, meanwhile)
     if not report.ok and report.state is not FileState.MISSING:
+        # Loaded only here: it brings the journal's whole data model, which a sound start
+        # loads while the pages are being checked.
+        from acujournal.services.backups import newest_good_backup, restore_journal
+
         backup = newest_good_backup(path)
         if not prompt.damaged(report, backup) or backup is None:
             lock.unlock()
@@ -111,6 +125,32 @@ def prepare_journal_file(path: Path, prompt: Prompt) -> Preparation:
         lock.unlock()
         return Preparation(None, warning)
     return result
+
+
+def _check_while(
+    path: Path, passphrase: str | None, meanwhile: Callable[[], object] | None
+) -> IntegrityReport:
+    """Check the file on a worker thread while ``meanwhile`` runs here; wait for both."""
+    if meanwhile is None:
+        return check_database_file(path, passphrase=passphrase)
+    outcome: list[IntegrityReport | BaseException] = []
+
+    def check() -> None:
+        try:
+            outcome.append(check_database_file(path, passphrase=passphrase))
+        except BaseException as error:  # handed to the waiting thread below
+            outcome.append(error)
+
+    worker = threading.Thread(target=check, name="journal-check", daemon=True)
+    worker.start()
+    try:
+        meanwhile()
+    finally:
+        worker.join()
+    found = outcome[0]
+    if isinstance(found, BaseException):
+        raise found
+    return found
 
 
 class DialogPrompt(QObject):
