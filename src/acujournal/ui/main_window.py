@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([420, 860])
+        splitter.setSizes([450, 830])
         self.setCentralWidget(splitter)
 
         self._build_menus()

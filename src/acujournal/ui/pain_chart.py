@@ -190,9 +190,8 @@ class PainChartView(QChartView):
         limits = thresholds_of(NRS_BACK)
         self.explanation = (
             self.tr(
-                "Solid: before the session, dashed: after · ★ first session past an important "
-                "change<br>Shaded: from the baseline to a clinically important change "
-                "(%1 points or %2 %)"
+                "Solid: before the session · dashed: after<br>"
+                "Shaded: baseline to an important change (%1 points or %2 %) · ★ reached"
             )
             .replace("%1", f"{limits.points:g}")
             .replace("%2", f"{limits.percent:g}")

@@ -74,7 +74,7 @@ class PatientListModel(ListTableModel):
     # The widest text of the fixed-width columns (Born, Phone, Last visit), for sizing them.
     WIDEST: ClassVar[dict[int, str]] = {
         BIRTH_DATE: "8888-88-88",
-        PHONE: "+888 888 888 8888",
+        PHONE: "+88 888 88 8888",
         LAST_VISIT: "8888-88-88",
     }
 
@@ -337,7 +337,7 @@ def size_patient_columns(view: QTableView) -> None:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(PatientListModel.NAME, QHeaderView.ResizeMode.Stretch)
-    padding = 3 * metrics.averageCharWidth()
+    padding = 2 * metrics.averageCharWidth()
     for column, widest in PatientListModel.WIDEST.items():
         label = model.headerData(column, Qt.Orientation.Horizontal) if model is not None else ""
         width = max(metrics.horizontalAdvance(widest), metrics.horizontalAdvance(str(label or "")))
