@@ -127,9 +127,19 @@ class _Tracker:
         self.queued.clear()
 
 
+_installed: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+
+
 def install(sessions: sessionmaker[Session]) -> None:
-    """Make every session of this factory record its changes (idempotent)."""
-    if not event.contains(sessions, "before_flush", _before_flush):
+    """Make every session of this factory record its changes (idempotent).
+
+    Whether it was done is remembered per factory here, not asked of SQLAlchemy's event
+    registry: that registry knows targets by ``id()``, so a new factory born at the address of
+    one just collected could look as if it had the listeners while it had none, and its
+    changes would go unrecorded.
+    """
+    if sessions not in _installed:
+        _installed.add(sessions)
         event.listen(sessions, "before_flush", _before_flush)
         event.listen(sessions, "before_commit", _before_commit)
         event.listen(sessions, "after_transaction_end", _after_transaction_end)

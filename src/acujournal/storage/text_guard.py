@@ -16,6 +16,7 @@ drift from the schema; the interchange importer holds imported files to the same
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -30,9 +31,15 @@ if TYPE_CHECKING:
 NUL = "\x00"
 
 
+_installed: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+
+
 def install(sessions: sessionmaker[Session], dialect: str) -> None:
     """Check the text of every flush of this server journal's sessions (idempotent)."""
-    if dialect != "sqlite" and not event.contains(sessions, "before_flush", _check_flush):
+    if dialect != "sqlite" and sessions not in _installed:
+        # Remembered here rather than asked of SQLAlchemy's event registry, which knows
+        # targets by id() and can mistake a new factory for a collected one (see audit.py).
+        _installed.add(sessions)
         event.listen(sessions, "before_flush", _check_flush)
 
 
