@@ -37,7 +37,7 @@ SECRET_NOTE = "Confided: worried about her brother's drinking"
 
 
 @pytest.fixture
-def journal(db: Database) -> Journal:
+def journal(db: Database, tmp_path: Path) -> Journal:
     """Åse with everything a patient can have; Kari, another patient, with a signed session."""
     journal = make_journal(db, patient_name=NAME)
     signed = make_session(journal)
@@ -57,7 +57,8 @@ def journal(db: Database) -> Journal:
         )
     save_editor_draft(db, draft.id, journal.patient.id, draft_payload(draft))
     save_intake(db, prepared(journal), review(journal, ReviewDecision.ACCEPT))
-    write_export(db, db_file(db).parent / "ase.json", journal.patient.id)
+    # A PostgreSQL journal has no folder: the export goes with the test's other files.
+    write_export(db, tmp_path / "ase.json", journal.patient.id)
     return journal
 
 
