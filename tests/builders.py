@@ -14,6 +14,10 @@ from acujournal.domain.model import (
     Practitioner,
     Radiation,
     Side,
+    SoapNotes,
+    Stimulation,
+    StimulationMethod,
+    TissueLevel,
     TreatmentSession,
 )
 from acujournal.services.patients import create_patient, open_case
@@ -90,3 +94,76 @@ def make_session(
         needles_in=count,
         needles_out=count,
     )
+
+
+def mixed_needles(first_point: str = "BL40", *, ashi_brand: str = "") -> list[NeedleInsertion]:
+    """Four points of every kind: a classical point, Jiaji with 2/100 Hz electro, an Ashi point
+    and a deep GB30."""
+    return [
+        NeedleInsertion(
+            point=first_point,
+            side=Side.BILATERAL,
+            depth_mm=25,
+            gauge_mm=0.25,
+            length_mm=40,
+            deqi=True,
+        ),
+        NeedleInsertion(
+            point="EX-B2",
+            side=Side.LEFT,
+            depth_mm=20,
+            length_mm=40,
+            spinal_level="L4",
+            stimulation=Stimulation(
+                method=StimulationMethod.ELECTRO,
+                frequency_hz=2,
+                frequency_high_hz=100,
+                intensity_ma=1.5,
+                waveform="dense-disperse",
+            ),
+            retention_min=30,
+        ),
+        NeedleInsertion(
+            point="ASHI",
+            side=Side.LEFT,
+            region="buttock",
+            description="tender spot over piriformis",
+            tissue_level=TissueLevel.MUSCLE,
+            needle_brand=ashi_brand,
+        ),
+        NeedleInsertion(point="GB30", side=Side.LEFT, depth_mm=75.5, length_mm=100, deqi=False),
+    ]
+
+
+def mixed_session(
+    case: Case,
+    practitioner: Practitioner,
+    started_at: datetime,
+    *,
+    time_zone: str = "Europe/Oslo",
+    needles: list[NeedleInsertion] | None = None,
+    internal_note: str = "",
+    **changes: object,
+) -> TreatmentSession:
+    """A complete sciatica session with notes, advice and co-interventions over the
+    ``mixed_needles`` (or the given needles); ``changes`` overwrite any field afterwards."""
+    points = mixed_needles() if needles is None else needles
+    count = sum(n.needle_count for n in points)
+    session = TreatmentSession(
+        case_id=case.id,
+        practitioner_id=practitioner.id,
+        started_at=started_at,
+        time_zone=time_zone,
+        pain_before=PainScores(back=6, leg=7),
+        pain_after=PainScores(back=3, leg=None),
+        needles=points,
+        needles_in=count,
+        needles_out=count,
+        notes=SoapNotes("Worse after sitting", "SLR 40° left", "L5 radicular", "Weekly x6"),
+        internal_note=internal_note,
+        patient_advice="Walk 20 minutes a day",
+        co_interventions=["cupping", "home exercise"],
+    )
+    for key, value in changes.items():
+        setattr(session, key, value)
+    return session

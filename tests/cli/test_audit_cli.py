@@ -9,32 +9,10 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from acujournal.__main__ import main
-from acujournal.services.sessions import sign_session
 from acujournal.storage.audit_keys import KEY_FILE_NAME, user_config_dir
 from acujournal.storage.db import Database, open_database
-from tests.builders import Journal, make_journal, make_session
-
-
-@pytest.fixture
-def journal(db: Database) -> Journal:
-    journal = make_journal(db)
-    for days in (0, 7):
-        sign_session(db, make_session(journal, days_later=days), journal.practitioner.id)
-    return journal
-
-
-@pytest.fixture
-def journal_options(db: Database, journal_args: list[str], journal: Journal) -> list[str]:
-    """``--db FILE`` or ``--database-url URL`` of the journal, closed by the test itself."""
-    db.dispose()
-    return journal_args
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.builders import Journal
+from tests.cli.running import run
 
 
 def tamper(db: Database) -> None:

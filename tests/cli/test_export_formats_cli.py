@@ -12,25 +12,8 @@ from sqlalchemy.engine import URL
 
 from acujournal.__main__ import main
 from acujournal.services.patients import list_patients
-from acujournal.services.sessions import sign_session
-from acujournal.storage.db import Database, open_database
-from tests.builders import make_journal, make_session
-
-
-@pytest.fixture
-def journal_options(db: Database, journal_args: list[str]) -> list[str]:
-    """``--db``/``--database-url`` of a journal with one patient and two signed sessions."""
-    journal = make_journal(db)
-    for days in (0, 7):
-        sign_session(db, make_session(journal, days_later=days), journal.practitioner.id)
-    db.dispose()
-    return journal_args
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+from acujournal.storage.db import open_database
+from tests.cli.running import run
 
 
 def test_fhir(

@@ -7,20 +7,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 
-from acujournal.__main__ import main
 from acujournal.domain.questionnaire_file import shipped_questionnaire
 from acujournal.services.intake import intakes_of_patient
 from acujournal.services.patients import list_patients
 from acujournal.storage.db import Database, open_database
 from tests.builders import make_journal
+from tests.cli.running import run
 from tests.reports.intake_pdf_fill import fill, form_values
 from tests.services.intake_answers import clean_answers
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

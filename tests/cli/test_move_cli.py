@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from acujournal.__main__ import main
 from acujournal.cli.move import target_url
 from acujournal.services.move_journal import describe
 from acujournal.services.patients import list_patients
@@ -19,6 +18,7 @@ from acujournal.services.sessions import sign_session
 from acujournal.storage.db import Database, open_database
 from tests.backends import PostgresJournals, dropped_at_exit
 from tests.builders import Journal, make_journal, make_session
+from tests.cli.running import run
 
 
 @pytest.fixture
@@ -39,12 +39,6 @@ def target(db: Database, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
     journals: PostgresJournals = request.getfixturevalue("postgres_journals")
     with dropped_at_exit(journals, journals.new_empty()) as url:
         yield url.render_as_string(hide_password=False)
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def shown(to: str) -> str:

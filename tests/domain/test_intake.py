@@ -30,35 +30,9 @@ from acujournal.domain.screening import (
     ScreeningResult,
     Signal,
 )
+from tests.services.intake_answers import clean_answers
 
 TODAY = date(2026, 3, 30)
-
-
-def complete_answers() -> dict[str, object]:
-    """A complete, clean form: a 46-year-old with left-sided sciatica and no flags."""
-    questionnaire = shipped_questionnaire()
-    answers: dict[str, object] = {
-        q.key: False for q in questionnaire.questions() if q.kind.value == "yes_no"
-    }
-    answers |= {
-        "name": "Åse Bjørnstad",
-        "birth_date": "1980-04-02",
-        "phone": "+47 912 34 567",
-        "complaint": "Pain down the left leg",
-        "pain_regions": ["low_back", "left_buttock", "left_thigh", "left_calf"],
-        "radiation": "calf",
-        "side": "left",
-        "onset_date": "2026-02-20",
-        "duration": "weeks_2_to_6",
-        "numbness": True,
-        "worse_with": ["sitting", "coughing"],
-        "known_causes": ["herniated_disc"],
-        "pregnancy": "no",
-        "nrs_back": 5,
-        "nrs_leg": 7,
-        "odi": [2, 3, 1, 0, 2, 3, 1, None, 2, 1],
-    }
-    return answers
 
 
 def issues(answers: dict[str, object], **kwargs: object) -> list[AnswerIssue]:
@@ -66,14 +40,14 @@ def issues(answers: dict[str, object], **kwargs: object) -> list[AnswerIssue]:
 
 
 def test_a_complete_form_has_no_issues_and_no_flags() -> None:
-    answers = complete_answers()
+    answers = clean_answers()
     assert issues(answers) == []
     result = screen_answers(shipped_questionnaire(), answers, TODAY)
     assert result.outcome is ScreeningOutcome.NO_FLAGS
 
 
 def test_missing_required_answers_are_named() -> None:
-    answers = complete_answers()
+    answers = clean_answers()
     del answers["name"]
     answers["fever"] = None
     answers["complaint"] = ""
@@ -108,7 +82,7 @@ def test_an_empty_form_misses_every_required_answer() -> None:
     ],
 )
 def test_impossible_answers_are_invalid(key: str, value: object, message: str) -> None:
-    answers = complete_answers()
+    answers = clean_answers()
     answers[key] = value
     found = issues(answers)
     assert len(found) == 1
@@ -118,7 +92,7 @@ def test_impossible_answers_are_invalid(key: str, value: object, message: str) -
 
 
 def test_unreadable_writing_is_shown_not_guessed() -> None:
-    answers = complete_answers()
+    answers = clean_answers()
     del answers["birth_date"]
     assert issues(answers, unreadable={"birth_date": "spring 1980"}) == [
         AnswerIssue("birth_date", IssueKind.UNREADABLE, 'could not be read: "spring 1980"')
@@ -143,7 +117,7 @@ def test_unreadable_writing_is_shown_not_guessed() -> None:
 def test_contradictory_answers_are_flagged(
     change: dict[str, object], question: str, message: str
 ) -> None:
-    answers = complete_answers() | change
+    answers = clean_answers() | change
     found = [i for i in issues(answers) if i.kind is IssueKind.CONTRADICTORY]
     assert len(found) == 1
     assert found[0].question == question
@@ -151,7 +125,7 @@ def test_contradictory_answers_are_flagged(
 
 
 def test_answers_to_unknown_questions_are_listed() -> None:
-    answers = complete_answers() | {"favourite_colour": "blue"}
+    answers = clean_answers() | {"favourite_colour": "blue"}
     assert issues(answers) == [
         AnswerIssue(
             "favourite_colour", IssueKind.UNKNOWN, "is not a question of this questionnaire"
@@ -160,7 +134,7 @@ def test_answers_to_unknown_questions_are_listed() -> None:
 
 
 def test_facts_map_answers_to_signals_and_drop_invalid_ones() -> None:
-    answers = complete_answers() | {"fever": "maybe"}
+    answers = clean_answers() | {"fever": "maybe"}
     facts = facts_of(shipped_questionnaire(), answers)
     assert facts[Signal.BIRTH_DATE] == date(1980, 4, 2)
     assert facts[Signal.FEVER] is None
@@ -169,7 +143,7 @@ def test_facts_map_answers_to_signals_and_drop_invalid_ones() -> None:
 
 
 def test_the_patient_record_birth_date_stands_in_for_a_missing_answer() -> None:
-    answers = complete_answers()
+    answers = clean_answers()
     del answers["birth_date"]
     questionnaire = shipped_questionnaire()
     assert screen_answers(questionnaire, answers, TODAY).unanswered == ("age_over_50",)
@@ -178,7 +152,7 @@ def test_the_patient_record_birth_date_stands_in_for_a_missing_answer() -> None:
 
 
 def test_screening_reads_the_shipped_questions() -> None:
-    answers = complete_answers() | {
+    answers = clean_answers() | {
         "saddle_numbness": True,
         "anticoagulants": True,
         "pregnancy": "not_sure",
@@ -190,14 +164,14 @@ def test_screening_reads_the_shipped_questions() -> None:
 
 
 def test_a_new_patient_comes_from_the_contact_answers() -> None:
-    patient = patient_from_answers(shipped_questionnaire(), complete_answers())
+    patient = patient_from_answers(shipped_questionnaire(), clean_answers())
     assert patient is not None
     assert (patient.name, patient.birth_date, patient.phone) == (
         "Åse Bjørnstad",
         date(1980, 4, 2),
         "+47 912 34 567",
     )
-    nameless = complete_answers()
+    nameless = clean_answers()
     nameless["name"] = "   "
     assert patient_from_answers(shipped_questionnaire(), nameless) is None
 

@@ -12,18 +12,12 @@ from acujournal.domain.model import (
     AdverseEventCategory,
     Case,
     CaseSide,
-    NeedleInsertion,
     OutcomeMeasurement,
     PainScores,
     Patient,
     Practitioner,
     Radiation,
     Severity,
-    Side,
-    SoapNotes,
-    Stimulation,
-    StimulationMethod,
-    TissueLevel,
     TreatmentSession,
 )
 from acujournal.domain.outcomes import clinic_measure, score
@@ -34,6 +28,7 @@ from acujournal.services.sessions import amend_session, record_session, sign_ses
 from acujournal.services.settings import set_clinic_measures
 from acujournal.services.unit_of_work import unit_of_work
 from acujournal.storage.db import Database
+from tests.builders import mixed_session
 from tests.services.intake_answers import clean_answers
 
 OSLO = "Europe/Oslo"
@@ -55,53 +50,8 @@ class ExportJournal:
     measurements: list[OutcomeMeasurement]
 
 
-def needles() -> list[NeedleInsertion]:
-    """Four points of every kind: classical, Jiaji with electro, Ashi, and one more."""
-    return [
-        NeedleInsertion(
-            point="BL40", side=Side.BILATERAL, depth_mm=25, gauge_mm=0.25, length_mm=40, deqi=True
-        ),
-        NeedleInsertion(
-            point="EX-B2",
-            side=Side.LEFT,
-            depth_mm=20,
-            length_mm=40,
-            spinal_level="L4",
-            stimulation=Stimulation(StimulationMethod.ELECTRO, 2, 100, 1.5, "dense-disperse"),
-            retention_min=30,
-        ),
-        NeedleInsertion(
-            point="ASHI",
-            side=Side.LEFT,
-            region="buttock",
-            description="tender spot over piriformis",
-            tissue_level=TissueLevel.MUSCLE,
-        ),
-        NeedleInsertion(point="GB30", side=Side.LEFT, depth_mm=75.5, length_mm=100, deqi=False),
-    ]
-
-
 def _session(case: Case, who: Practitioner, at: datetime, **changes: object) -> TreatmentSession:
-    points = needles()
-    count = sum(n.needle_count for n in points)
-    session = TreatmentSession(
-        case_id=case.id,
-        practitioner_id=who.id,
-        started_at=at,
-        time_zone=OSLO,
-        pain_before=PainScores(back=6, leg=7),
-        pain_after=PainScores(back=3, leg=None),
-        needles=points,
-        needles_in=count,
-        needles_out=count,
-        notes=SoapNotes("Worse after sitting", "SLR 40° left", "L5 radicular", "Weekly x6"),
-        internal_note=INTERNAL,
-        patient_advice="Walk 20 minutes a day",
-        co_interventions=["cupping", "home exercise"],
-    )
-    for key, value in changes.items():
-        setattr(session, key, value)
-    return session
+    return mixed_session(case, who, at, internal_note=INTERNAL, **changes)
 
 
 WALK = clinic_measure("WALK_MIN", "Walking minutes", minimum=0, maximum=240, unit="min")

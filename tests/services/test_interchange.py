@@ -23,9 +23,7 @@ from acujournal.domain.model import (
     AdverseEventCategory,
     Case,
     CaseSide,
-    NeedleInsertion,
     OutcomeMeasurement,
-    PainScores,
     Patient,
     Practitioner,
     Protocol,
@@ -33,10 +31,8 @@ from acujournal.domain.model import (
     Radiation,
     Severity,
     Side,
-    SoapNotes,
     Stimulation,
     StimulationMethod,
-    TissueLevel,
     TreatmentSession,
 )
 from acujournal.resource_files import resource_path
@@ -54,6 +50,7 @@ from acujournal.services.unit_of_work import read_only, unit_of_work
 from acujournal.storage.db import Database, database_url, open_database
 from acujournal.storage.models import Base, PatientRow
 from acujournal.storage.repository import NotFoundError
+from tests.builders import mixed_needles, mixed_session
 
 Doc = dict[str, Any]
 OSLO = "Europe/Oslo"
@@ -74,61 +71,18 @@ class RichJournal:
     sessions: list[TreatmentSession]
 
 
-def _needles() -> list[NeedleInsertion]:
-    return [
-        NeedleInsertion(
-            point="BL23", side=Side.BILATERAL, depth_mm=25, gauge_mm=0.25, length_mm=40, deqi=True
-        ),
-        NeedleInsertion(
-            point="EX-B2",
-            side=Side.LEFT,
-            depth_mm=20,
-            length_mm=40,
-            spinal_level="L4",
-            stimulation=Stimulation(
-                method=StimulationMethod.ELECTRO,
-                frequency_hz=2,
-                frequency_high_hz=100,
-                intensity_ma=1.5,
-                waveform="dense-disperse",
-            ),
-            retention_min=30,
-        ),
-        NeedleInsertion(
-            point="ASHI",
-            side=Side.LEFT,
-            region="buttock",
-            description="tender spot over piriformis",
-            tissue_level=TissueLevel.MUSCLE,
-            needle_brand="Seirin J",
-        ),
-        NeedleInsertion(point="GB30", side=Side.LEFT, depth_mm=75.5, length_mm=100, deqi=False),
-    ]
-
-
 def _session(
     case: Case, practitioner: Practitioner, local: datetime, zone: str, **changes: Any
 ) -> TreatmentSession:
-    needles = _needles()
-    count = sum(n.needle_count for n in needles)
-    session = TreatmentSession(
-        case_id=case.id,
-        practitioner_id=practitioner.id,
-        started_at=local,
+    return mixed_session(
+        case,
+        practitioner,
+        local,
         time_zone=zone,
-        pain_before=PainScores(back=6, leg=7),
-        pain_after=PainScores(back=3, leg=None),
-        needles=needles,
-        needles_in=count,
-        needles_out=count,
-        notes=SoapNotes("Worse after sitting", "SLR 40° left", "L5 radicular", "Weekly x6"),
+        needles=mixed_needles("BL23", ashi_brand="Seirin J"),
         internal_note="Referrer wants a report",
-        patient_advice="Walk 20 minutes a day",
-        co_interventions=["cupping", "home exercise"],
+        **changes,
     )
-    for key, value in changes.items():
-        setattr(session, key, value)
-    return session
 
 
 def build_rich_journal(db: Database) -> RichJournal:

@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, Uuid, bindparam, text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import DatabaseError
 
 from acujournal.domain.intake import ReviewDecision
-from acujournal.domain.model import AdverseEvent, AdverseEventCategory, TreatmentSession
+from acujournal.domain.model import TreatmentSession
 from acujournal.services.erasure import erase_patient
 from acujournal.services.intake import save_intake
-from acujournal.services.sessions import amend_session, get_session, record_session, sign_session
+from acujournal.services.sessions import get_session, record_session, sign_session
 from acujournal.storage.audit_chain import GENESIS
 from acujournal.storage.audit_check import verify_chain
 from acujournal.storage.audit_keys import KEY_FILE_NAME, default_key_store, user_config_dir
@@ -33,6 +33,7 @@ from acujournal.storage.db import Database
 from acujournal.storage.migrate import alembic_config
 from tests.builders import Journal, make_journal, make_session
 from tests.services.test_intake import prepared, review
+from tests.storage.raw_sql import execute
 
 APPEND_ONLY = "audit trail is append-only"
 SIGNED = "signed and cannot be changed"
@@ -42,41 +43,6 @@ SIGNED = "signed and cannot be changed"
 def journal_db(db: Database) -> Database:
     """A migrated journal, on SQLite or on PostgreSQL."""
     return db
-
-
-@pytest.fixture
-def journal(journal_db: Database) -> Journal:
-    return make_journal(journal_db)
-
-
-@pytest.fixture
-def signed(journal_db: Database, journal: Journal) -> TreatmentSession:
-    """A signed session with needles, an adverse event and an addendum (all recorded)."""
-    session = make_session(journal)
-    session.adverse_events.append(AdverseEvent(category=AdverseEventCategory.BLEEDING_BRUISING))
-    sign_session(journal_db, session, journal.practitioner.id)
-    amend_session(journal_db, session.id, journal.practitioner.id, "Bruise gone next day.")
-    return get_session(journal_db, session.id)
-
-
-def _statement(sql: str, params: dict[str, Any]) -> Any:
-    # Ids are bound as the schema stores them (hex text on SQLite, uuid on PostgreSQL).
-    return text(sql).bindparams(
-        *(
-            bindparam(name, value, type_=Uuid())
-            if isinstance(value, uuid.UUID)
-            else bindparam(name, value)
-            for name, value in params.items()
-            if f":{name}" in sql
-        )
-    )
-
-
-def execute(db: Database, *statements: str, **params: Any) -> None:
-    """Run raw statements in one transaction."""
-    with db.engine.begin() as connection:
-        for sql in statements:
-            connection.execute(_statement(sql, params))
 
 
 def rows(db: Database) -> list[Any]:

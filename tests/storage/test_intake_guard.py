@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import Uuid, bindparam, text
+from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from acujournal.domain.intake import Intake, IntakeReview, IntakeSource, ReviewDecision
@@ -16,6 +15,7 @@ from acujournal.services.intake import get_intake, prepare_intake, save_intake
 from acujournal.storage.db import Database
 from acujournal.storage.migrate import alembic_config, current_revision
 from tests.builders import make_journal
+from tests.storage.raw_sql import execute
 
 FROZEN = "kept as given and cannot be changed"
 APPEND_ONLY = "never changed or removed"
@@ -34,14 +34,6 @@ def intake(db: Database) -> Intake:
     )
     review = IntakeReview(ReviewDecision.REFER_OUT, journal.practitioner.id, when, "To the GP")
     return save_intake(db, prepared, review)
-
-
-def execute(db: Database, sql: str, **ids: uuid.UUID) -> int:
-    statement = text(sql).bindparams(
-        *(bindparam(name, value, type_=Uuid()) for name, value in ids.items())
-    )
-    with db.engine.begin() as connection:
-        return connection.execute(statement).rowcount
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,9 @@ import uuid
 
 import pytest
 from alembic import command
-from sqlalchemy import Uuid, bindparam, text
 from sqlalchemy.exc import DatabaseError
 
-from acujournal.domain.model import AdverseEvent, AdverseEventCategory, TreatmentSession
+from acujournal.domain.model import TreatmentSession
 from acujournal.services.sessions import (
     amend_session,
     delete_draft,
@@ -27,7 +26,8 @@ from acujournal.services.sessions import (
 )
 from acujournal.storage.db import Database
 from acujournal.storage.migrate import alembic_config, current_revision
-from tests.builders import Journal, make_journal, make_session
+from tests.builders import Journal, make_session
+from tests.storage.raw_sql import execute
 
 SIGNED = "signed and cannot be changed"
 CHILD = "belongs to a signed session"
@@ -41,33 +41,8 @@ def guarded(db: Database) -> Database:
 
 
 @pytest.fixture
-def journal(guarded: Database) -> Journal:
-    return make_journal(guarded)
-
-
-@pytest.fixture
-def signed(guarded: Database, journal: Journal) -> TreatmentSession:
-    """A signed session with eight needles, an adverse event and an addendum."""
-    session = make_session(journal)
-    session.adverse_events.append(AdverseEvent(category=AdverseEventCategory.BLEEDING_BRUISING))
-    sign_session(guarded, session, journal.practitioner.id)
-    amend_session(guarded, session.id, journal.practitioner.id, "Bruise gone next day.")
-    return get_session(guarded, session.id)
-
-
-@pytest.fixture
 def draft(guarded: Database, journal: Journal) -> TreatmentSession:
     return record_session(guarded, make_session(journal, days_later=7))
-
-
-def execute(db: Database, sql: str, **ids: uuid.UUID) -> int:
-    """Run one raw statement in its own transaction; the number of rows it touched."""
-    # Ids are bound as the schema stores them (hex text on SQLite, uuid on PostgreSQL).
-    statement = text(sql).bindparams(
-        *(bindparam(name, value, type_=Uuid()) for name, value in ids.items() if f":{name}" in sql)
-    )
-    with db.engine.begin() as connection:
-        return connection.execute(statement).rowcount
 
 
 @pytest.mark.parametrize(

@@ -19,12 +19,7 @@ from acujournal.services.patients import create_patient, list_patients, update_p
 from acujournal.services.sessions import get_session, record_session
 from acujournal.services.unit_of_work import read_only
 from acujournal.storage.db import Database
-from tests.builders import Journal, make_journal, make_session
-
-
-@pytest.fixture
-def journal(db: Database) -> Journal:
-    return make_journal(db)
+from tests.builders import Journal, make_session
 
 
 def get_patient(db: Database, patient_id: uuid.UUID) -> Patient:

@@ -22,7 +22,6 @@ from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -38,6 +37,7 @@ from acujournal.domain.model import Practitioner
 from acujournal.domain.validation import practitioner_problems
 from acujournal.services.settings import ClinicDetails, clinic_problems
 from acujournal.storage.encryption import MIN_PASSPHRASE_LENGTH, new_passphrase_problem
+from acujournal.ui.passphrase_dialog import secret_field, show_error_text, show_secrets
 
 FORGOTTEN_WARNING = (
     "Nobody can open a protected journal without its passphrase, and a forgotten passphrase "
@@ -107,19 +107,6 @@ def passphrase_strength(passphrase: str) -> tuple[Strength, str]:
     return Strength.WEAK, "Weak: longer is stronger; try four or five unrelated words."
 
 
-def _secret_field(name: str) -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setAccessibleName(name)
-    # No input method suggestions or history for a secret.
-    field.setInputMethodHints(
-        Qt.InputMethodHint.ImhHiddenText
-        | Qt.InputMethodHint.ImhNoPredictiveText
-        | Qt.InputMethodHint.ImhSensitiveData
-    )
-    return field
-
-
 def _error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
@@ -130,12 +117,7 @@ def _error_label(name: str) -> QLabel:
 
 
 def _show_error(label: QLabel, text: str) -> None:
-    dark = label.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    colour = QColor("#ff8a80" if dark else "#b3261e")
-    label.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")
-    label.setText(text)
-    label.setAccessibleName(text)
-    label.show()
+    show_error_text(label, text)
     window = label.window()
     layout = window.layout()
     if layout is not None:
@@ -162,9 +144,9 @@ class PassphraseFields(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.passphrase_edit = _secret_field(self.tr("Passphrase"))
+        self.passphrase_edit = secret_field(self.tr("Passphrase"))
         self.passphrase_edit.setObjectName("newPassphrase")
-        self.confirm_edit = _secret_field(self.tr("Passphrase again"))
+        self.confirm_edit = secret_field(self.tr("Passphrase again"))
         self.confirm_edit.setObjectName("newPassphraseAgain")
         self.show_passphrase = QCheckBox(self.tr("Show passphrase"))
         self.show_passphrase.toggled.connect(self._set_visible)
@@ -211,9 +193,7 @@ class PassphraseFields(QWidget):
         self.confirm_edit.clear()
 
     def _set_visible(self, visible: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
-        self.passphrase_edit.setEchoMode(mode)
-        self.confirm_edit.setEchoMode(mode)
+        show_secrets(visible, self.passphrase_edit, self.confirm_edit)
 
     def _update_strength(self, text: str) -> None:
         strength, advice = passphrase_strength(text)
@@ -399,7 +379,7 @@ class NewPassphraseDialog(QDialog):
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
-        self.current_edit = _secret_field(self.tr("Current passphrase"))
+        self.current_edit = secret_field(self.tr("Current passphrase"))
         self.current_edit.setObjectName("currentPassphrase")
         self.passphrase_fields = PassphraseFields()
         self.error_label = _error_label("newPassphraseError")

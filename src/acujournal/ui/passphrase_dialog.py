@@ -40,6 +40,37 @@ from acujournal.storage.encryption import new_passphrase_problem
 DEFAULT_MAX_ATTEMPTS = 5
 
 
+def secret_field(name: str) -> QLineEdit:
+    """A line edit for a passphrase: typed hidden, named ``name`` for screen readers."""
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    # No input method suggestions or history for a secret.
+    field.setInputMethodHints(
+        Qt.InputMethodHint.ImhHiddenText
+        | Qt.InputMethodHint.ImhNoPredictiveText
+        | Qt.InputMethodHint.ImhSensitiveData
+    )
+    return field
+
+
+def show_secrets(visible: bool, *fields: QLineEdit) -> None:
+    """Show what was typed in ``fields`` (the "Show passphrase" box), or hide it again."""
+    mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
+    for field in fields:
+        field.setEchoMode(mode)
+
+
+def show_error_text(label: QLabel, text: str) -> None:
+    """Show ``text`` in ``label`` as an error, readable on a light or a dark palette."""
+    dark = label.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    colour = QColor("#ff8a80" if dark else "#b3261e")
+    label.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")
+    label.setText(text)
+    label.setAccessibleName(text)
+    label.show()
+
+
 class PassphraseMode(Enum):
     ASK = "ask"
     SET_NEW = "set_new"
@@ -82,8 +113,8 @@ class PassphraseDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.passphrase_edit = self._secret_field(self.tr("Passphrase"))
-        self.confirm_edit = self._secret_field(self.tr("Passphrase again"))
+        self.passphrase_edit = secret_field(self.tr("Passphrase"))
+        self.confirm_edit = secret_field(self.tr("Passphrase again"))
         self.show_passphrase = QCheckBox(self.tr("Show passphrase"))
         self.show_passphrase.setObjectName("showPassphrase")
         self.show_passphrase.toggled.connect(self._set_visible)
@@ -160,22 +191,8 @@ class PassphraseDialog(QDialog):
             "Unlock it to go on working."
         )
 
-    def _secret_field(self, name: str) -> QLineEdit:
-        field = QLineEdit()
-        field.setEchoMode(QLineEdit.EchoMode.Password)
-        field.setAccessibleName(name)
-        # No input method suggestions or history for a secret.
-        field.setInputMethodHints(
-            Qt.InputMethodHint.ImhHiddenText
-            | Qt.InputMethodHint.ImhNoPredictiveText
-            | Qt.InputMethodHint.ImhSensitiveData
-        )
-        return field
-
     def _set_visible(self, visible: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
-        self.passphrase_edit.setEchoMode(mode)
-        self.confirm_edit.setEchoMode(mode)
+        show_secrets(visible, self.passphrase_edit, self.confirm_edit)
 
     def _try_accept(self) -> None:
         if self.mode is PassphraseMode.CONFIRM:
@@ -231,12 +248,7 @@ class PassphraseDialog(QDialog):
         self.confirm_edit.clear()
 
     def _show_error(self, text: str) -> None:
-        dark = self.error_label.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        colour = QColor("#ff8a80" if dark else "#b3261e")
-        self.error_label.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")
-        self.error_label.setText(text)
-        self.error_label.setAccessibleName(text)
-        self.error_label.show()
+        show_error_text(self.error_label, text)
 
 
 def ask_passphrase(
