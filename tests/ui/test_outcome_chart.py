@@ -134,3 +134,16 @@ def test_without_a_threshold_there_is_no_band_until_the_clinic_sets_one(
     view.set_measurements(sbi, thresholds={"SBI": Thresholds(points=4)})
     assert {y for _, y in points(view.band_edge)} == {13}
     assert points(view.important) == [(ms(week(6)), 8)]
+
+
+def test_scores_are_written_with_one_decimal_and_one_reading_gets_distinct_dates(
+    view: OutcomeChartView,
+) -> None:
+    # Nine answered sections of 45 possible points: 15/45 = 33.33... %.
+    odi = {"ODI": [reading("ODI", week(0), answers=[2, 2, 2, 2, 2, 1, 1, 2, 1, None])]}
+    view.set_measurements(odi)
+    summary = view.summary.text()
+    assert "baseline 33.3, latest 33.3" in summary
+    assert "33.33" not in summary
+    left, right = view.axis_x.min(), view.axis_x.max()
+    assert left.daysTo(right) >= 14

@@ -192,7 +192,8 @@ class OutcomeChartView(QWidget):
         self.follow_ups.replace(
             [QPointF(_ms(r.taken_at), r.score) for r in item.readings if r.follow_up]
         )
-        pad = max((end - start) * 0.04, _DAY_MS)
+        # One reading alone gets a fortnight around it, so the date labels differ.
+        pad = max((end - start) * 0.04, _DAY_MS if end > start else 7 * _DAY_MS)
         left, right = start - pad, end + pad
         base = item.baseline.score
         self.baseline.replace([QPointF(left, base), QPointF(right, base)])
@@ -238,12 +239,12 @@ class OutcomeChartView(QWidget):
         text = (
             self.tr("%1: baseline %2, latest %3")
             .replace("%1", item.name)
-            .replace("%2", f"{item.baseline.score:g}")
-            .replace("%3", f"{item.latest.score:g}")
+            .replace("%2", _number(item.baseline.score))
+            .replace("%3", _number(item.latest.score))
         )
         if len(item.readings) > 1:
             change = self.tr("improved by %1") if item.improvement >= 0 else self.tr("worse by %1")
-            text += ", " + change.replace("%1", f"{abs(item.improvement):g} {item.unit}")
+            text += ", " + change.replace("%1", f"{_number(abs(item.improvement))} {item.unit}")
             if item.improvement_percent is not None:
                 text += f" ({abs(item.improvement_percent):.0f} %)"
         if item.first_important_at is not None:
@@ -289,3 +290,8 @@ class OutcomeChartView(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_palette()
         super().changeEvent(event)
+
+
+def _number(value: float) -> str:
+    """A score as people write it: at most one decimal (an ODI of 33.3333... is 33.3)."""
+    return f"{round(value, 1):g}"
