@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialog, QPushButton
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from acujournal.domain.questionnaire import BODY_REGION_CODES
@@ -28,7 +28,8 @@ LEFT = Qt.MouseButton.LeftButton
 @pytest.fixture
 def form(qtbot: QtBot) -> IntakeFormDialog:
     dialog = IntakeFormDialog(shipped_questionnaire())
-    qtbot.addWidget(dialog)
+    # Hidden without the "answers will be lost" question, so closing at teardown cannot block.
+    qtbot.addWidget(dialog, before_close_func=lambda d: d.done(QDialog.DialogCode.Rejected))
     dialog.show()
     return dialog
 
@@ -203,3 +204,35 @@ def test_known_answers_are_shown_when_the_form_opens(qtbot: QtBot) -> None:
     qtbot.addWidget(dialog)
     assert dialog.answers() == answers
     assert isinstance(dialog.findChild(QPushButton, "intakeSend"), QPushButton)
+
+
+def test_escape_asks_before_a_patients_answers_are_lost(
+    form: IntakeFormDialog, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def answer(choice: QMessageBox.StandardButton) -> object:
+        def ask(_parent: object, title: str, *_args: object) -> QMessageBox.StandardButton:
+            asked.append(title)
+            return choice
+
+        return ask
+
+    # Nothing answered yet: Esc just closes.
+    untouched = IntakeFormDialog(shipped_questionnaire())
+    qtbot.addWidget(untouched)
+    untouched.show()
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    qtbot.keyClick(untouched, Qt.Key.Key_Escape)
+    assert not untouched.isVisible()
+    assert asked == []
+
+    tap(qtbot, form, "fever", True)
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert asked == ["Close the questionnaire?"]
+    assert form.isVisible()
+    assert form.answers()["fever"] is True
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Close))
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert not form.isVisible()

@@ -14,12 +14,13 @@ through :class:`acujournal.ui.intake_review.IntakeReviewDialog`.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -50,6 +51,7 @@ class IntakeFormDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("intakeForm")
+        self._answers_at_start: dict[str, object] | None = None
         self.questionnaire = questionnaire
         self.setWindowTitle(questionnaire.title)
         self.setAccessibleName(questionnaire.title)
@@ -263,6 +265,26 @@ class IntakeFormDialog(QDialog):
         self.send_button.setText(
             self.tr("Send anyway") if issues else self.tr("Send to the practitioner")
         )
+
+    # Closing ------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        if self._answers_at_start is None:
+            self._answers_at_start = self.answers()  # what was filled in before the patient
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        """Esc, Cancel or the window's close button: never lose a patient's answers silently."""
+        if self._answers_at_start is not None and self.answers() != self._answers_at_start:
+            choice = QMessageBox.question(
+                self,
+                self.tr("Close the questionnaire?"),
+                self.tr("The answers given so far will be lost."),
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if choice != QMessageBox.StandardButton.Close:
+                return
+        super().reject()
 
     # Results ------------------------------------------------------------------------------
     def answers(self) -> dict[str, object]:
