@@ -145,6 +145,10 @@ class Patient:
     email: str = ""
     address: str = ""
     archived: bool = False
+    # The stored version this object was read at (None: new, or read without it), and the
+    # values it was read with: saving then tells whether another room changed it meanwhile.
+    version: int | None = field(default=None, compare=False)
+    read_state: dict[str, object] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -164,6 +168,10 @@ class Case:
     rationale: str = ""
     opened_on: date | None = None
     closed_on: date | None = None
+    # The stored version this object was read at (None: new, or read without it), and the
+    # values it was read with: saving then tells whether another room changed it meanwhile.
+    version: int | None = field(default=None, compare=False)
+    read_state: dict[str, object] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -274,6 +282,10 @@ class TreatmentSession:
     amendments: list[Amendment] = field(default_factory=list)
     sham: bool = False
     protocol_id: uuid.UUID | None = None
+    # The stored version this object was read at (None: new, or read without it), and the
+    # values it was read with: saving then tells whether another room changed it meanwhile.
+    version: int | None = field(default=None, compare=False)
+    read_state: dict[str, object] | None = field(default=None, compare=False, repr=False)
 
     @property
     def insertion_count(self) -> int:

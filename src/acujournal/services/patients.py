@@ -7,9 +7,15 @@ from dataclasses import dataclass, field
 
 from acujournal.domain.model import Case, OutcomeMeasurement, Patient
 from acujournal.domain.validation import Problem, ValidationError
+from acujournal.services.conflicts import refuse_if_changed, reported_as_conflict
 from acujournal.services.unit_of_work import read_only, unit_of_work, utc_now
 from acujournal.storage.db import Database
-from acujournal.storage.repository import PatientSummary, SessionSummary
+from acujournal.storage.repository import (
+    PatientSummary,
+    SessionSummary,
+    case_state,
+    patient_state,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +44,13 @@ def create_patient(db: Database, patient: Patient) -> Patient:
 
 
 def update_patient(db: Database, patient: Patient) -> None:
-    """Store changed contact details of a patient."""
+    """Store changed contact details of a patient.
+
+    Refused with a ConflictError when another room changed them since ``patient`` was read.
+    """
     _check_patient(patient)
-    with unit_of_work(db) as repo:
+    with reported_as_conflict("patient", patient), unit_of_work(db) as repo:
+        refuse_if_changed(repo, "patient", patient, repo.get_patient(patient.id), patient_state)
         repo.update_patient(patient)
 
 
@@ -58,16 +68,31 @@ def list_patients(db: Database, include_archived: bool = False) -> list[PatientS
         return repo.patient_summaries(include_archived=include_archived)
 
 
-def open_case(db: Database, case: Case) -> Case:
-    """Start a new episode of care for a patient."""
+def _check_case(case: Case) -> None:
     if not case.title.strip():
         raise ValidationError([Problem("case.title", "a case needs a title")])
     if not case.condition.strip():
         raise ValidationError([Problem("case.condition", "a case needs a condition")])
+
+
+def open_case(db: Database, case: Case) -> Case:
+    """Start a new episode of care for a patient."""
+    _check_case(case)
     with unit_of_work(db) as repo:
         repo.get_patient(case.patient_id)
         repo.add_case(case)
     return case
+
+
+def update_case(db: Database, case: Case) -> None:
+    """Store a changed case (title, condition, dates...).
+
+    Refused with a ConflictError when another room changed it since ``case`` was read.
+    """
+    _check_case(case)
+    with reported_as_conflict("case", case), unit_of_work(db) as repo:
+        refuse_if_changed(repo, "case", case, repo.get_case(case.id), case_state)
+        repo.update_case(case)
 
 
 def patient_overview(db: Database, patient_id: uuid.UUID) -> PatientOverview:

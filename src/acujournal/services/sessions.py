@@ -19,10 +19,11 @@ from acujournal.domain.validation import (
     signing_problems,
     validate_session,
 )
+from acujournal.services.conflicts import refuse_if_changed, reported_as_conflict
 from acujournal.services.unit_of_work import read_only, unit_of_work, utc_now
 from acujournal.storage.audit import Actor
 from acujournal.storage.db import Database
-from acujournal.storage.repository import JournalRepository
+from acujournal.storage.repository import JournalRepository, session_state
 
 
 class SignedSessionError(PermissionError):
@@ -44,14 +45,16 @@ def record_session(db: Database, record: TreatmentSession) -> TreatmentSession:
     """Save a session as a draft (new or changed), in one transaction.
 
     The entry time is set on first save and then kept, so a session written up late is
-    honest about it. Refused for a signed session.
+    honest about it. Refused for a signed session, and with a ConflictError when another room
+    changed it since ``record`` was read.
     """
     validate_session(record)
     if record.is_signed:
         raise SignedSessionError("Use sign_session to sign a session.")
-    with unit_of_work(db) as repo:
+    with reported_as_conflict("session", record), unit_of_work(db) as repo:
         stored = repo.find_session(record.id)
         _refuse_signed(stored)
+        refuse_if_changed(repo, "session", record, stored, session_state)
         record.entered_at = stored.entered_at if stored is not None else utc_now()
         repo.save_session(record)
         repo.touch_last_visit(repo.patient_id_of_case(record.case_id), record.started_at)
@@ -61,22 +64,33 @@ def record_session(db: Database, record: TreatmentSession) -> TreatmentSession:
 def sign_session(db: Database, record: TreatmentSession, signer_id: uuid.UUID) -> TreatmentSession:
     """Save and sign a session; refused while needles in and out differ.
 
-    After signing the session is locked: changes go into an addendum.
+    After signing the session is locked: changes go into an addendum. Refused with a
+    ConflictError when another room changed it since ``record`` was read; the record is then
+    left a draft, as it was.
     """
     problems = signing_problems(record)
     if problems:
         raise ValidationError(problems)
-    with unit_of_work(db, Actor.practitioner(signer_id)) as repo:
-        stored = repo.find_session(record.id)
-        _refuse_signed(stored)
-        repo.get_practitioner(signer_id)
-        now = utc_now()
-        record.entered_at = stored.entered_at if stored is not None else now
-        record.status = SessionStatus.SIGNED
-        record.signed_by = signer_id
-        record.signed_at = now
-        repo.save_session(record)
-        repo.touch_last_visit(repo.patient_id_of_case(record.case_id), record.started_at)
+    unsigned = (record.entered_at, record.status, record.signed_by, record.signed_at)
+    try:
+        with (
+            reported_as_conflict("session", record),
+            unit_of_work(db, Actor.practitioner(signer_id)) as repo,
+        ):
+            stored = repo.find_session(record.id)
+            _refuse_signed(stored)
+            refuse_if_changed(repo, "session", record, stored, session_state)
+            repo.get_practitioner(signer_id)
+            now = utc_now()
+            record.entered_at = stored.entered_at if stored is not None else now
+            record.status = SessionStatus.SIGNED
+            record.signed_by = signer_id
+            record.signed_at = now
+            repo.save_session(record)
+            repo.touch_last_visit(repo.patient_id_of_case(record.case_id), record.started_at)
+    except BaseException:
+        record.entered_at, record.status, record.signed_by, record.signed_at = unsigned
+        raise
     return record
 
 

@@ -32,6 +32,7 @@ from acujournal.storage import mapping
 from acujournal.storage.models import (
     AdverseEventRow,
     AmendmentRow,
+    AuditEventRow,
     Base,
     CaseRow,
     IntakeReviewRow,
@@ -78,6 +79,58 @@ class SessionSummary:
 
 class NotFoundError(LookupError):
     """The record asked for does not exist (the message names what and which)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LastChange:
+    """Who last changed a record and when, as the audit trail tells it."""
+
+    actor: str
+    at: datetime
+
+
+# Columns that say nothing about what a practitioner read: keys, and what the journal keeps.
+_NOT_COMPARED = frozenset(
+    {"id", "session_id", "patient_id", "case_id", "entered_at", "status", "signed_by", "signed_at"}
+)
+
+
+def _comparable(values: dict[str, Any]) -> dict[str, object]:
+    return {key: value for key, value in values.items() if key not in _NOT_COMPARED}
+
+
+def patient_state(patient: Patient) -> dict[str, object]:
+    """A patient's values as compared between two rooms."""
+    return _comparable(mapping.patient_values(patient))
+
+
+def case_state(case: Case) -> dict[str, object]:
+    """A case's values as compared between two rooms."""
+    return _comparable(mapping.case_values(case))
+
+
+def session_state(record: TreatmentSession) -> dict[str, object]:
+    """A session's values as compared between two rooms, its needles and events included."""
+    state = _comparable(mapping.session_values(record))
+    state["needles"] = [
+        _comparable(mapping.needle_values(record.id, i, n)) for i, n in enumerate(record.needles)
+    ]
+    state["adverse_events"] = [
+        _comparable(mapping.adverse_event_values(record.id, e)) for e in record.adverse_events
+    ]
+    state["amendments"] = [a.id for a in record.amendments]
+    return state
+
+
+RecordT = TypeVar("RecordT", Patient, Case, TreatmentSession)
+
+
+def _as_read(
+    record: RecordT, version: int, state: Callable[[RecordT], dict[str, object]]
+) -> RecordT:
+    record.version = version
+    record.read_state = state(record)
+    return record
 
 
 class JournalRepository:
@@ -139,12 +192,15 @@ class JournalRepository:
         self.session.add(PatientRow(**values, created_at=created_at))
 
     def get_patient(self, patient_id: uuid.UUID) -> Patient:
-        return mapping.patient_from_row(self._get(PatientRow, patient_id))
+        row = self._get(PatientRow, patient_id)
+        return _as_read(mapping.patient_from_row(row), row.version, patient_state)
 
     def update_patient(self, patient: Patient) -> None:
         row = self._get(PatientRow, patient.id)
         for key, value in mapping.patient_values(patient).items():
             setattr(row, key, value)
+        self.session.flush()
+        _as_read(patient, row.version, patient_state)
 
     def patient_summaries(self, include_archived: bool = False) -> list[PatientSummary]:
         """Every patient, most recently seen first, then by name."""
@@ -170,7 +226,15 @@ class JournalRepository:
         self.session.add(CaseRow(**mapping.case_values(case)))
 
     def get_case(self, case_id: uuid.UUID) -> Case:
-        return mapping.case_from_row(self._get(CaseRow, case_id))
+        row = self._get(CaseRow, case_id)
+        return _as_read(mapping.case_from_row(row), row.version, case_state)
+
+    def update_case(self, case: Case) -> None:
+        row = self._get(CaseRow, case.id)
+        for key, value in mapping.case_values(case).items():
+            setattr(row, key, value)
+        self.session.flush()
+        _as_read(case, row.version, case_state)
 
     def cases_of_patient(self, patient_id: uuid.UUID) -> list[Case]:
         rows = self.session.scalars(
@@ -178,18 +242,31 @@ class JournalRepository:
             .where(CaseRow.patient_id == patient_id)
             .order_by(CaseRow.opened_on.desc().nulls_last())
         )
-        return [mapping.case_from_row(r) for r in rows]
+        return [_as_read(mapping.case_from_row(r), r.version, case_state) for r in rows]
 
     def patient_id_of_case(self, case_id: uuid.UUID) -> uuid.UUID:
         return self._get(CaseRow, case_id).patient_id
 
     # Sessions ------------------------------------------------------------------------------
     def get_session(self, session_id: uuid.UUID) -> TreatmentSession:
-        return mapping.session_from_row(self._get(SessionRow, session_id))
+        row = self._get(SessionRow, session_id)
+        return _as_read(mapping.session_from_row(row), row.version, session_state)
 
     def find_session(self, session_id: uuid.UUID) -> TreatmentSession | None:
         row = self.session.get(SessionRow, session_id)
-        return mapping.session_from_row(row) if row is not None else None
+        if row is None:
+            return None
+        return _as_read(mapping.session_from_row(row), row.version, session_state)
+
+    def last_change(self, entity: str, entity_id: uuid.UUID) -> LastChange | None:
+        """Who changed a record last and when, from the audit trail (None if it has none)."""
+        row = self.session.execute(
+            select(AuditEventRow.actor_label, AuditEventRow.recorded_at)
+            .where(AuditEventRow.entity == entity, AuditEventRow.entity_id == str(entity_id))
+            .order_by(AuditEventRow.seq.desc())
+            .limit(1)
+        ).first()
+        return LastChange(row[0], row[1]) if row is not None else None
 
     def save_session(self, record: TreatmentSession) -> None:
         """Insert a session or replace a stored one, children included.
@@ -225,6 +302,8 @@ class JournalRepository:
         row.amendments = [
             AmendmentRow(**mapping.amendment_values(record.id, a)) for a in record.amendments
         ]
+        self.session.flush()
+        _as_read(record, row.version, session_state)
 
     def _insert_draft(self, record: TreatmentSession, values: dict[str, Any]) -> None:
         """A new draft session: the session through the ORM, its needles in one INSERT.
@@ -249,6 +328,7 @@ class JournalRepository:
                 insert(NeedleRow).execution_options(render_nulls=True),
                 [mapping.needle_values(record.id, i, n) for i, n in enumerate(record.needles)],
             )
+        _as_read(record, 1, session_state)
 
     def sign_inserted(self, session_ids: Sequence[uuid.UUID]) -> None:
         """Flip bulk-inserted drafts (signer and time already set) to signed, children written.

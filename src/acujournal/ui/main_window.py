@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from acujournal.domain.model import Practitioner
 from acujournal.domain.validation import ValidationError
+from acujournal.services.conflicts import ConflictError
 from acujournal.services.patients import (
     create_patient,
     list_patients,
@@ -43,6 +44,7 @@ from acujournal.services.settings import (
 )
 from acujournal.storage.cipher import WRONG_PASSPHRASE
 from acujournal.storage.db import Database
+from acujournal.storage.repository import NotFoundError
 from acujournal.ui.about_dialog import HelpMenu
 from acujournal.ui.audit_actions import AuditActions
 from acujournal.ui.backup_scheduler import BackupScheduler
@@ -51,6 +53,7 @@ from acujournal.ui.editor_tabs import EditorTabs
 from acujournal.ui.idle_lock import IdleLock
 from acujournal.ui.intake_actions import IntakeActions
 from acujournal.ui.journal_actions import JournalActions
+from acujournal.ui.live_refresh import LiveRefresh
 from acujournal.ui.passphrase_dialog import PassphraseDialog, PassphraseMode
 from acujournal.ui.patient_dialog import CaseDialog, PatientDialog
 from acujournal.ui.patient_list_model import (
@@ -139,6 +142,8 @@ class MainWindow(QMainWindow):
         self.journal_actions = JournalActions(self)
         self.audit = AuditActions(self, db, self.journal_menu, self.practitioner_combo)
         self.help_menu = HelpMenu(self)
+        self.live = LiveRefresh(db, self)
+        self.live.patients_changed.connect(self._changed_elsewhere)
 
     # Menus --------------------------------------------------------------------------------
     def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
@@ -318,6 +323,9 @@ class MainWindow(QMainWindow):
         except ValidationError as error:
             self._report_problem(error)
             return
+        except ConflictError as error:
+            # Shown as the other room left it; the practitioner edits again from there.
+            self._report_problem(error)
         self.reload_patients()
         self.show_patient(self.current_patient_id)
 
@@ -454,6 +462,19 @@ class MainWindow(QMainWindow):
             if case_id is not None:
                 self.page.select_case(case_id)
 
+    def _changed_elsewhere(self, patient_ids: set[uuid.UUID]) -> None:
+        """Another room changed these patients: show the list and the open page as they are."""
+        current = self.current_patient_id
+        self.reload_patients()
+        if current is not None and current in patient_ids:
+            case_id = self.page.selected_case_id()
+            try:
+                self.show_patient(current)
+            except NotFoundError:  # erased in another room
+                return
+            if case_id is not None:
+                self.page.select_case(case_id)
+
     # Idle lock ----------------------------------------------------------------------------
     def _build_idle_lock(self) -> None:
         """Hide patient data after a spell without input, until the practitioner unlocks."""
@@ -572,6 +593,7 @@ class MainWindow(QMainWindow):
         if self.backups is not None:
             self.backups.stop()
         self.idle_lock.uninstall()
+        self.live.stop()
         event.accept()
 
 

@@ -252,6 +252,11 @@ class SessionEditor(EditorEdits, SessionWorkflow, QWidget):
         self._loading = True
         try:
             self._session = copy.deepcopy(session)
+            read_version = editor_state.get("read_version")
+            if self._session.version is None and isinstance(read_version, int):
+                # A restored draft still counts as read at the version it was opened at, so
+                # a change another room saved meanwhile is not overwritten unasked.
+                self._session.version = read_version
             follows = editor_state.get("needles_in_follows_table")
             if follows is None:
                 count = sum(n.needle_count for n in session.needles)
@@ -314,10 +319,13 @@ class SessionEditor(EditorEdits, SessionWorkflow, QWidget):
 
     def editor_state(self) -> dict[str, Any]:
         """The editor's own state a draft keeps beside the session."""
-        return {
+        state: dict[str, Any] = {
             "point_entry": self.ui.needles.entry.text(),
             "needles_in_follows_table": self._needles_in_follows,
         }
+        if self._session.version is not None:
+            state["read_version"] = self._session.version
+        return state
 
     def draft_payload(self) -> dict[str, Any]:
         return drafts.draft_payload(self.current_session(), self.editor_state())

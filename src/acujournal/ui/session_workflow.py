@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from acujournal.domain.model import TreatmentSession
 from acujournal.domain.validation import Problem, ValidationError, signing_problems
 from acujournal.services import drafts, protocols, sessions, settings
+from acujournal.services.conflicts import ConflictError, field_label
 from acujournal.ui.editor_commands import SetValueCommand
 from acujournal.ui.problem_text import describe_problems
 from acujournal.ui.protocol_dialogs import ProtocolChooser, SaveProtocolDialog
@@ -40,6 +41,13 @@ class CloseChoice(enum.Enum):
     KEEP = "keep"  # close; the editor draft stays and is offered again at the next start
     DISCARD = "discard"
     CANCEL = "cancel"
+
+
+class ConflictChoice(enum.Enum):
+    """What to do when another room changed the session since this editor read it."""
+
+    OVERWRITE = "overwrite"  # save this editor's session over the other room's version
+    KEEP_EDITING = "keep"  # save nothing now; the practitioner's text stays in the editor
 
 
 class SessionWorkflow:
@@ -234,11 +242,16 @@ class SessionWorkflow:
         record = self.current_session()
         try:
             sessions.record_session(self.db, record)
+        except ConflictError as error:
+            if self._overwrite_after_conflict(error):
+                return self.save()
+            return False
         except (ValidationError, sessions.SignedSessionError) as error:
             problems = getattr(error, "problems", [Problem("session", str(error))])
             self.show_problems(self.tr("Not saved:"), problems)
             return False
         self._session.entered_at = record.entered_at
+        self._session.version, self._session.read_state = record.version, record.read_state
         self._forget_draft()
         self._dirty = False
         self.undo_stack.setClean()
@@ -256,6 +269,10 @@ class SessionWorkflow:
         if not problems:
             try:
                 sessions.sign_session(self.db, record, self.context.practitioner.id)
+            except ConflictError as error:
+                if self._overwrite_after_conflict(error):
+                    return self.sign()
+                return False
             except ValidationError as error:
                 problems = error.problems
             except sessions.SignedSessionError as error:
@@ -270,6 +287,49 @@ class SessionWorkflow:
         self._update_title()
         self.signed.emit(record.id)
         return True
+
+    def _overwrite_after_conflict(self, error: ConflictError) -> bool:
+        """Tell what the other room changed; True when the practitioner keeps this version.
+
+        Either way nothing in the editor changes: the practitioner's text stays where it is.
+        """
+        choice = self.ask_conflict_choice(error)
+        if choice is ConflictChoice.OVERWRITE and error.stored is not None:
+            # From now on this editor's session counts as read at the other room's version.
+            self._session.version = error.stored.version
+            self._session.read_state = error.stored.read_state
+            return True
+        self.ui.show_banner(
+            "error",
+            self.tr("Not saved: another room changed this session. Your text is kept here."),
+        )
+        return False
+
+    def ask_conflict_choice(self, error: ConflictError) -> ConflictChoice:
+        """Show what the other room changed and ask what to do (a modal question)."""
+        box = QMessageBox(self._widget())
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Changed in another room"))
+        box.setText(str(error))
+        box.setInformativeText(
+            self.tr(
+                "Keep your version and save it over theirs, or go on editing without saving "
+                "(see the details for what the other room wrote)."
+            )
+        )
+        details = conflict_details(error)
+        if details:
+            box.setDetailedText(details)
+        overwrite = box.addButton(
+            self.tr("Keep mine and overwrite"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        keep = box.addButton(self.tr("Go on editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        if box.clickedButton() is overwrite:
+            return ConflictChoice.OVERWRITE
+        return ConflictChoice.KEEP_EDITING
 
     def _enter_signed_mode(self) -> None:
         ui, record = self.ui, self._session
@@ -352,3 +412,17 @@ class SessionWorkflow:
         clicked = box.clickedButton()
         answers = {save: CloseChoice.SAVE, keep: CloseChoice.KEEP, discard: CloseChoice.DISCARD}
         return next((c for b, c in answers.items() if b is clicked), CloseChoice.CANCEL)
+
+
+def conflict_details(error: ConflictError) -> str:
+    """What the other room's version holds in each field that differs, one line each."""
+    state = getattr(error.stored, "read_state", None) or {}
+    lines = []
+    for name in error.fields:
+        value = state.get(name)
+        if isinstance(value, list):
+            shown = f"{len(value)} item(s)"
+        else:
+            shown = "—" if value in (None, "") else str(value)
+        lines.append(f"{field_label(name)}: {shown}")
+    return "\n".join(lines)
