@@ -122,7 +122,7 @@ def test_a_form_for_a_known_patient_goes_to_their_open_case(
     assert "Your date of birth * (not answered)" not in out  # the label carries no marker
     assert "  Your date of birth (not answered)" in out
     assert "Not answered, ask about: fever" in out
-    assert "To look at: 2 answer(s) missing, unreadable or contradictory." in out
+    assert "To look at: 2 answers missing, unreadable or contradictory." in out
     [intake] = intakes_of_patient(db, journal.patient.id)
     assert intake.case_id == journal.case.id
 

@@ -203,7 +203,7 @@ def test_signing_is_refused_while_needle_counts_differ(qtbot: QtBot, journal: Jo
     banner = editor.ui.banner
     assert banner.isVisible()
     assert "Not signed" in banner.text()
-    assert "16 in, 14 out: 2 needle(s) not yet counted out" in banner.text()
+    assert "16 in, 14 out: 2 needles not yet counted out" in banner.text()
     assert "forgotten needle" in banner.text()
     assert not editor.is_signed()
     with pytest.raises(NotFoundError):

@@ -19,6 +19,7 @@ from acujournal.domain.intake import AnswerIssue
 from acujournal.domain.questionnaire import answer_text
 from acujournal.domain.screening import RED_FLAG_GROUP_LABELS, ScreeningOutcome, label_of
 from acujournal.domain.validation import ValidationError
+from acujournal.domain.wording import plural
 from acujournal.services.intake import (
     PreparedIntake,
     same_patients,
@@ -201,7 +202,7 @@ def _report(db: Database, name: str, prepared: PreparedIntake) -> list[str]:
     lines += ["", *_screening(prepared)]
     if prepared.issues:
         count = len(prepared.issues)
-        lines.append(f"To look at: {count} answer(s) missing, unreadable or contradictory.")
+        lines.append(f"To look at: {plural(count, 'answer')} missing, unreadable or contradictory.")
     return lines
 
 

@@ -38,6 +38,7 @@ from acujournal.domain.model import (
     StimulationMethod,
     TreatmentSession,
 )
+from acujournal.domain.wording import plural
 
 PAIN_RANGE = (0, 10)
 VAS_RANGE = (0.0, 100.0)
@@ -282,9 +283,9 @@ def signing_problems(session: TreatmentSession) -> list[Problem]:
     elif session.needles_in != session.needles_out:
         missing = session.needles_in - session.needles_out
         what = (
-            f"{missing} needle(s) not yet counted out"
+            f"{plural(missing, 'needle')} not yet counted out"
             if missing > 0
-            else f"{-missing} more needle(s) counted out than in"
+            else f"{plural(-missing, 'more needle', 'more needles')} counted out than in"
         )
         problems.append(
             Problem(

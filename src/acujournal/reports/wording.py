@@ -17,6 +17,7 @@ from acujournal.domain.model import (
     StimulationMethod,
     TissueLevel,
 )
+from acujournal.domain.wording import plural as plural  # counted nouns, shared with the app
 from acujournal.reports.data import PainChange
 
 MINUS = "−"  # U+2212: a real minus sign, wider and clearer than a hyphen
@@ -117,11 +118,6 @@ def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 21st."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """ "1 session", "3 sessions"."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
 def range_text(low: float | None, high: float | None, unit: str) -> str:

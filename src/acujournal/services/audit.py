@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from acujournal.domain.model import Practitioner
+from acujournal.domain.wording import plural
 from acujournal.services.unit_of_work import unit_of_work
 from acujournal.storage import audit, cipher
 from acujournal.storage.audit import Actor
@@ -217,7 +218,7 @@ def verify_audit_chain(db: Database) -> AuditVerdict:
 
 
 def _verdict(report: ChainReport, location: str, store_empty: bool) -> AuditVerdict:
-    count = f"{report.entries:,} {'entry' if report.entries == 1 else 'entries'}"
+    count = plural(report.entries, "entry", "entries")
     problems = [p.text for p in report.problems]
     first_missing = min(report.missing_keys.values(), default=None)
     if report.key_error:

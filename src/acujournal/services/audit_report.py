@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from acujournal.domain.wording import plural
 from acujournal.reports.audit_report import AuditReportData, AuditReportLine
 from acujournal.services.audit import ActorLike, record_export, verify_audit_chain
 from acujournal.services.report_files import write_atomically
@@ -47,10 +48,6 @@ class AuditLine:
         return f"{kind} {self.entity_id[:8]}" if self.entity_id else kind
 
 
-def _plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else words or word + 's'}"
-
-
 def summarize(entry: AuditEntry) -> str:
     """What an entry says happened, without any clinical content (field names only)."""
     if entry.redacted:
@@ -63,7 +60,7 @@ def summarize(entry: AuditEntry) -> str:
         return str(after.get("summary", ""))
     if entry.action == "erase":
         deleted = after.get("deleted", {})
-        parts = [_plural(int(n), str(t).rstrip("s").replace("_", " ")) for t, n in deleted.items()]
+        parts = [plural(int(n), str(t).rstrip("s").replace("_", " ")) for t, n in deleted.items()]
         return "patient erased: " + (", ".join(parts) or "no records")
     if entry.action == "new_key":
         return f"new audit key {after.get('key_id', '')}: {after.get('reason', '')}"
@@ -227,6 +224,6 @@ def write_audit_report(
         db,
         actor,
         patient_id,
-        f"audit report ({_plural(len(data.lines), 'entry', 'entries')}) to {path.name}",
+        f"audit report ({plural(len(data.lines), 'entry', 'entries')}) to {path.name}",
     )
     return data

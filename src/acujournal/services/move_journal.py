@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
+from acujournal.domain.wording import plural
 from acujournal.services.audit import AuditVerdict, verify_audit_chain
 from acujournal.services.backups import lock_holder
 from acujournal.storage.audit_check import ChainReport, verify_chain
@@ -207,7 +208,7 @@ def _refuse_what_a_server_cannot_keep(reading: Connection, target_name: str) -> 
     more = len(problems) - SHOWN_PROBLEMS
     extra = f" (and {more} more)" if more > 0 else ""
     raise MoveError(
-        f"The journal cannot be moved to {target_name} as it is: {len(problems)} value(s) "
+        f"The journal cannot be moved to {target_name} as it is: {plural(len(problems), 'value')} "
         f"would be refused there: {shown}{extra}. Correct them in the app (shorten the text, "
         "remove the invisible NUL characters), then move it again; nothing was copied."
     )

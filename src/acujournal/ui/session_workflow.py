@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from acujournal.domain.model import TreatmentSession
 from acujournal.domain.validation import Problem, ValidationError, signing_problems
+from acujournal.domain.wording import plural
 from acujournal.services import drafts, protocols, sessions, settings
 from acujournal.services.conflicts import ConflictError, field_label
 from acujournal.ui.editor_commands import SetValueCommand
@@ -421,7 +422,7 @@ def conflict_details(error: ConflictError) -> str:
     for name in error.fields:
         value = state.get(name)
         if isinstance(value, list):
-            shown = f"{len(value)} item(s)"
+            shown = plural(len(value), "item")
         else:
             shown = "—" if value in (None, "") else str(value)
         lines.append(f"{field_label(name)}: {shown}")
