@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 # Qt tests run without a display; set before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -84,6 +85,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         ],
     )
     metafunc.parametrize("journal_backend", [SQLITE, postgres], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp_args: list[str], qapp_cls: type[Any]) -> Any:
+    """pytest-qt's application, speaking the app's English: "1 patient", "2 patients"."""
+    from PySide6.QtWidgets import QApplication
+
+    from acujournal.ui.translations import install_translations
+
+    app = QApplication.instance() or qapp_cls(qapp_args)
+    install_translations(app)
+    return app
 
 
 @pytest.fixture(autouse=True)

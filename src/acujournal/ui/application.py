@@ -12,6 +12,7 @@ from acujournal import __version__
 from acujournal.storage.db import Database
 from acujournal.ui import pyside_import_hook
 from acujournal.ui.app_icon import app_icon
+from acujournal.ui.translations import install_translations
 
 if TYPE_CHECKING:
     from acujournal.ui.main_window import MainWindow
@@ -29,6 +30,7 @@ def application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("AcuJournal")
     app.setWindowIcon(app_icon())
+    install_translations(app)
     return app
 
 

@@ -204,10 +204,9 @@ class NeedlePanel(QWidget):
     def refresh(self) -> None:
         """Update the summary line and the caution warnings after the rows changed."""
         points = self.model.rowCount()
+        needles = self.model.insertion_count()
         self.summary.setText(
-            self.tr("%1 point(s) · %2 needle(s)")
-            .replace("%1", str(points))
-            .replace("%2", str(self.model.insertion_count()))
+            self.tr("%n point(s)", "", points) + " · " + self.tr("%n needle(s)", "", needles)
         )
         warnings = self.model.caution_warnings()
         self.caution_label.setText("\n".join(f"⚠ {w}" for w in warnings))
