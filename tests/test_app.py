@@ -57,8 +57,8 @@ def test_a_plain_start_loads_neither_reports_nor_migrations_nor_commands(
     tmp_path: Path,
 ) -> None:
     # What the first window does not need stays unloaded until it is used: ReportLab and Qt's
-    # PDF and print modules (reports), Alembic (the journal is at the newest schema), and the
-    # command-line commands.
+    # PDF and print modules (reports), Alembic (the journal is at the newest schema), the
+    # command-line commands, and the PostgreSQL driver (this journal is a SQLite file).
     journal = tmp_path / "journal.sqlite3"
     open_database(database_url(journal)).dispose()
     script = (
@@ -66,7 +66,8 @@ def test_a_plain_start_loads_neither_reports_nor_migrations_nor_commands(
         "from acujournal.__main__ import main\n"
         f"code = main(['--db', {str(journal)!r}, '--quit-after-load'])\n"
         "heavy = ('reportlab', 'alembic', 'PySide6.QtPdf', 'PySide6.QtPrintSupport',\n"
-        "         'acujournal.cli.main', 'acujournal.cli.report', 'acujournal.cli.audit')\n"
+        "         'acujournal.cli.main', 'acujournal.cli.report', 'acujournal.cli.audit',\n"
+        "         'psycopg')\n"
         "print(sorted(name for name in heavy if name in sys.modules))\n"
         "sys.exit(code)\n"
     )

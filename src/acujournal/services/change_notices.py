@@ -13,8 +13,6 @@ import contextlib
 import uuid
 from typing import Any
 
-import psycopg
-
 from acujournal.storage.db import Database
 
 CHANNEL = "acujournal_changes"
@@ -27,6 +25,10 @@ class ChangeNotices:
         self._connection: Any = None
         if db.is_sqlite:
             return
+        # Imported here: a SQLite journal's start-up does without the PostgreSQL driver.
+        import psycopg
+
+        self._errors: type[Exception] = psycopg.Error
         pooled = db.engine.raw_connection()
         connection = pooled.driver_connection
         assert connection is not None
@@ -48,7 +50,7 @@ class ChangeNotices:
         changed: set[uuid.UUID] = set()
         try:
             notices = list(self._connection.notifies(timeout=0))
-        except psycopg.Error:
+        except self._errors:
             # The server or the connection went away: stop listening rather than fail.
             self.close()
             return changed
@@ -62,5 +64,5 @@ class ChangeNotices:
     def close(self) -> None:
         if self._connection is not None:
             connection, self._connection = self._connection, None
-            with contextlib.suppress(psycopg.Error):
+            with contextlib.suppress(self._errors):
                 connection.close()
