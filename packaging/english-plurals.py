@@ -54,12 +54,8 @@ def extract(folder: Path) -> Path:
     """Every translatable text of the sources, by lupdate, in a .ts file in ``folder``."""
     ts = folder / "all.ts"
     files = sorted(str(p) for p in SOURCES.rglob("*.py"))
-    subprocess.run(
-        [_tool("pyside6-lupdate"), "-silent", "-locations", "none", "-target-language", "en"]
-        + files
-        + ["-ts", str(ts)],
-        check=True,
-    )
+    options = ["-silent", "-locations", "none", "-target-language", "en"]
+    subprocess.run([_tool("pyside6-lupdate"), *options, *files, "-ts", str(ts)], check=True)
     return ts
 
 
