@@ -203,4 +203,7 @@ def test_wrong_arguments_are_refused(
     code, _, err = run(
         ["intake-form", "--out", str(tmp_path / "f.pdf"), "--questionnaire", "neck"], capsys
     )
-    assert (code, err) == (1, 'acujournal: AcuJournal ships no questionnaire "neck".\n')
+    assert (code, err) == (
+        1,
+        'acujournal: No questionnaire "neck" ships with AcuJournal or was added to this journal.\n',
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -218,13 +218,6 @@ def build_rich_journal(db: Database) -> RichJournal:
 @pytest.fixture
 def rich(db: Database) -> RichJournal:
     return build_rich_journal(db)
-
-
-@pytest.fixture
-def other_db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(database_url(tmp_path / "other.sqlite3"))
-    yield database
-    database.dispose()
 
 
 def without_export_time(doc: Doc) -> Doc:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -18,19 +16,12 @@ from acujournal.domain.screening import Caution, RedFlag
 from acujournal.resource_files import resource_path
 from acujournal.services.intake import intakes_of_patient, prepare_intake, save_intake
 from acujournal.services.interchange import InterchangeError, export_document, import_document
-from acujournal.storage.db import Database, database_url, open_database
+from acujournal.storage.db import Database
 from tests.builders import Journal, make_journal
 from tests.services.intake_answers import clean_answers
 
 SUBMITTED = datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
 Doc = dict[str, Any]
-
-
-@pytest.fixture
-def other_db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(database_url(tmp_path / "other.sqlite3"))
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

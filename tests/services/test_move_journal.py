@@ -28,6 +28,7 @@ from acujournal.services.erasure import erase_patient
 from acujournal.services.intake import save_intake
 from acujournal.services.move_journal import MoveError, move_journal
 from acujournal.services.patients import list_patients, patient_overview
+from acujournal.services.questionnaires import add_questionnaire_file, questionnaire_version
 from acujournal.services.sessions import amend_session, get_session, sign_session
 from acujournal.services.settings import set_setting
 from acujournal.services.unit_of_work import unit_of_work
@@ -36,6 +37,7 @@ from acujournal.storage.db import Database, database_url, open_database
 from acujournal.storage.journal_copy import journal_tables
 from tests.backends import PostgresJournals, dropped_at_exit
 from tests.builders import Journal, make_journal, make_session
+from tests.services.intake_answers import NECK_PAIN_FILE
 from tests.services.test_intake import prepared, review
 
 SIGNED = "signed and cannot be changed"
@@ -55,7 +57,8 @@ def target_url(db: Database, tmp_path: Path, request: pytest.FixtureRequest) -> 
 
 @pytest.fixture
 def clinic(db: Database) -> Journal:
-    """A demo clinic plus one of everything: intake, draft, settings, an erased patient."""
+    """A demo clinic plus one of everything: intake, draft, settings, a questionnaire of the
+    clinic's own, an erased patient."""
     generate_clinic(db, patients=4, years=1, seed=3)
     journal = make_journal(db)
     session = make_session(journal)
@@ -75,6 +78,7 @@ def clinic(db: Database) -> Journal:
     draft = make_session(journal, days_later=7)
     save_editor_draft(db, draft.id, journal.patient.id, draft_payload(draft))
     set_setting(db, "clinic.name", "Klinikk Åse & Co")
+    add_questionnaire_file(db, NECK_PAIN_FILE)
     leaving = make_journal(db, "Ola Nordmann")
     sign_session(db, make_session(leaving), leaving.practitioner.id)
     erase_patient(db, leaving.patient.id, None, "Ola Nordmann", override_retention=True)
@@ -115,7 +119,8 @@ def test_a_journal_moves_whole_and_checks_out_the_same(
     counts = {table.table: table.rows for table in report.tables}
     assert counts == {name: len(rows) for name, rows in before.items()}
     assert counts["audit_events"] == source_audit.entries > 0
-    for table in ("needles", "amendments", "intakes", "intake_reviews", "editor_drafts"):
+    copied = ("needles", "amendments", "intakes", "intake_reviews", "editor_drafts")
+    for table in (*copied, "questionnaires"):
         assert counts[table] > 0, table
     assert report.rows == sum(counts.values())
     assert report.audit is not None
@@ -137,6 +142,7 @@ def test_a_journal_moves_whole_and_checks_out_the_same(
         assert signed.is_signed
         assert [a.text for a in signed.amendments] == ["Bruise gone next day."]
         assert signed.started_at.tzinfo is UTC
+        assert questionnaire_version(moved, "neck_pain", 1) is not None
         # Signed still means signed on the new database, and saving still works there.
         with pytest.raises(DatabaseError, match=SIGNED), moved.engine.begin() as connection:
             connection.execute(

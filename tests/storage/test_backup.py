@@ -32,6 +32,7 @@ from acujournal.services.backups import (
     newest_good_backup,
     restore_journal,
 )
+from acujournal.services.questionnaires import add_questionnaire_file
 from acujournal.services.sessions import get_session, record_session, sign_session
 from acujournal.storage.backup import (
     MANIFEST_NAME,
@@ -47,6 +48,7 @@ from acujournal.storage.backup import (
 )
 from acujournal.storage.db import Database, database_url, open_database
 from tests.builders import Journal, make_journal, make_session
+from tests.services.intake_answers import NECK_PAIN_FILE
 
 # Backups copy the SQLite file; a journal on PostgreSQL is backed up with the server's tools.
 pytestmark = pytest.mark.sqlite_only
@@ -104,6 +106,7 @@ def backups(tmp_path: Path) -> Path:
 def test_a_backup_is_a_checked_self_contained_copy_recorded_in_the_manifest(
     db: Database, db_path: Path, journal: FilledJournal, backups: Path
 ) -> None:
+    add_questionnaire_file(db, NECK_PAIN_FILE)
     record = back_up_journal(db, backups, now=NOW)
 
     assert record.path == backups / "journal-20260309T174512Z.sqlite3"
@@ -111,6 +114,7 @@ def test_a_backup_is_a_checked_self_contained_copy_recorded_in_the_manifest(
     assert record.problem is None
     assert record.counts["sessions"] == 3
     assert record.counts["needles"] == 3 * 8
+    assert record.counts["questionnaires"] == 1
     assert record.sha256 == file_sha256(record.path)
     assert record.size == record.path.stat().st_size
     # One file: the copy left WAL mode, so no -wal is needed to read it.

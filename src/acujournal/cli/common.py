@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 
 from acujournal.storage.db import (
     Database,
@@ -63,3 +64,34 @@ def open_journal(args: argparse.Namespace, *, create: bool = False) -> Database:
         raise CliError(f"{error} Set {PASSPHRASE_ENV} to it.") from error
     except DatabaseOpenError as error:
         raise CliError(str(error)) from error
+
+
+def journal_if_any(args: argparse.Namespace) -> Database | None:
+    """The journal named by the options, or the default one; None when no journal is named
+    and the default one does not exist yet (for commands that can do without)."""
+    if getattr(args, "db", None) or getattr(args, "database_url", None):
+        return open_journal(args)
+    try:
+        return open_journal(args)
+    except CliError as error:
+        if isinstance(error.__cause__, DatabaseOpenError):
+            return None
+        raise
+
+
+def one_line(text: str) -> str:
+    """Text from a file or the journal as one safe terminal line.
+
+    Control characters must not steer the terminal: they are shown escaped, and line breaks
+    become " / " so every value stays on its line.
+    """
+    flat = " / ".join(text.splitlines())
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in flat)
+
+
+def print_table(rows: Sequence[Sequence[str]]) -> None:
+    """Print rows as aligned columns; the last column is not padded (it may be wide text)."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]).rstrip())

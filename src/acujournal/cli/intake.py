@@ -1,9 +1,10 @@
 """``acujournal intake-form`` and ``acujournal intake-import``: the intake as a fillable PDF.
 
-``intake-form`` writes the questionnaire as a PDF form a patient fills in any PDF reader at
-home. ``intake-import`` reads a filled-in form back, prints everything that was read (with
-what is missing, unreadable or contradictory, and the screening), and saves it only when the
-person at the keyboard says yes (or ``--yes`` was given).
+``intake-form`` writes a questionnaire (the clinic's default one unless another is named) as
+a PDF form a patient fills in any PDF reader at home. ``intake-import`` reads a filled-in form
+back, prints everything that was read (with what is missing, unreadable or contradictory, and
+the screening), and saves it only when the person at the keyboard says yes (or ``--yes`` was
+given). A form of the clinic's own questionnaire is read with the definition in the journal.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from acujournal.cli.common import CliError, add_database_options, open_journal
+from acujournal.cli.common import (
+    CliError,
+    add_database_options,
+    journal_if_any,
+    one_line,
+    open_journal,
+)
 from acujournal.domain.intake import AnswerIssue
 from acujournal.domain.questionnaire import answer_text
 from acujournal.domain.screening import RED_FLAG_GROUP_LABELS, ScreeningOutcome, label_of
@@ -27,12 +34,15 @@ from acujournal.services.intake import (
 )
 from acujournal.services.intake_pdf import (
     IntakeFormError,
+    ReadForm,
+    UnknownFormError,
     intake_form_pdf,
     prepare_pdf_intake,
     read_form_file,
 )
 from acujournal.services.patients import patient_overview
-from acujournal.storage.db import Database, DatabaseOpenError
+from acujournal.services.settings import get_default_questionnaire
+from acujournal.storage.db import Database
 from acujournal.storage.repository import NotFoundError
 
 OUTCOME_WORDS = {
@@ -48,14 +58,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "intake-form",
         help="write the intake questionnaire as a fillable PDF form",
         description=(
-            "Write the intake questionnaire as a PDF form that a patient fills in any PDF "
+            "Write an intake questionnaire as a PDF form that a patient fills in any PDF "
             "reader, saves and sends back; read it in with intake-import. The clinic's name "
-            "and address from the journal head the form."
+            "and address from the journal head the form. The clinic's own questionnaires are "
+            "listed by the questionnaires command."
         ),
     )
     form.add_argument("--out", metavar="FILE", required=True, help="the PDF file to write")
     form.add_argument(
-        "--questionnaire", metavar="KEY", default="sciatica", help="which questionnaire"
+        "--questionnaire",
+        metavar="KEY",
+        help="which questionnaire (default: the clinic's default one, at first sciatica)",
     )
     add_database_options(form)
     form.set_defaults(handler=run_form)
@@ -87,28 +100,18 @@ def run_form(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
         raise CliError(f"Cannot write {out}: the folder {out.parent} does not exist.")
-    db = _letterhead_journal(args)
+    db = journal_if_any(args)
     try:
-        data = intake_form_pdf(db, args.questionnaire)
+        key = args.questionnaire or get_default_questionnaire(db)
+        data = intake_form_pdf(db, key)
     except LookupError as error:
         raise CliError(str(error)) from error
     finally:
         if db is not None:
             db.dispose()
     _write(out, data)
-    print(f"Wrote the intake form ({args.questionnaire}) to {out}.")
+    print(f"Wrote the intake form ({key}) to {out}.")
     return 0
-
-
-def _letterhead_journal(args: argparse.Namespace) -> Database | None:
-    if getattr(args, "db", None) or getattr(args, "database_url", None):
-        return open_journal(args)
-    try:
-        return open_journal(args)
-    except CliError as error:
-        if isinstance(error.__cause__, DatabaseOpenError):
-            return None  # no journal yet: the form is printed without a letterhead
-        raise
 
 
 def _write(target: Path, data: bytes) -> None:
@@ -126,12 +129,7 @@ def run_import(args: argparse.Namespace) -> int:
     """Read a filled-in form, show it, and save it after confirmation."""
     path = Path(args.file)
     patient_id, case_id = _uuid(args.patient, "patient"), _uuid(args.case, "case")
-    try:
-        # Read before the journal is opened, so a bad file never creates an empty journal.
-        form = read_form_file(path)
-    except IntakeFormError as error:
-        raise CliError(str(error)) from error
-    db = open_journal(args, create=True)
+    form, db = _read_form(args, path)
     try:
         try:
             prepared = prepare_pdf_intake(db, form, patient_id=patient_id, case_id=case_id)
@@ -156,6 +154,30 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_form(args: argparse.Namespace, path: Path) -> tuple[ReadForm, Database]:
+    """The form read, and the journal to save it in.
+
+    A form is read before the journal is opened, so a bad file never creates an empty
+    journal; the form of a clinic's own questionnaire is then read with the journal's
+    definition, and so needs an existing journal.
+    """
+    try:
+        return read_form_file(path), open_journal(args, create=True)
+    except UnknownFormError as error:
+        unknown = error
+    except IntakeFormError as error:
+        raise CliError(str(error)) from error
+    try:
+        db = open_journal(args)
+    except CliError as error:
+        raise CliError(f"{unknown} {error}") from error
+    try:
+        return read_form_file(path, db), db
+    except IntakeFormError as error:
+        db.dispose()
+        raise CliError(str(error)) from error
+
+
 def _confirmed(yes: bool) -> bool:
     if yes:
         return True
@@ -170,35 +192,35 @@ def _confirmed(yes: bool) -> bool:
 
 def _report(db: Database, name: str, prepared: PreparedIntake) -> list[str]:
     questionnaire, intake = prepared.questionnaire, prepared.intake
-    lines = [f"Read {name}: {_clean(questionnaire.title)} ({questionnaire.form_id})"]
+    lines = [f"Read {name}: {one_line(questionnaire.title)} ({questionnaire.form_id})"]
     if prepared.new_patient is not None:
         patient = prepared.new_patient
         born = patient.birth_date.isoformat() if patient.birth_date else "birth date unknown"
-        lines.append(f"Patient: a new patient, {_clean(patient.name)}, born {born}")
+        lines.append(f"Patient: a new patient, {one_line(patient.name)}, born {born}")
         for twin in same_patients(db, patient):
             lines.append(
-                f"  Note: the journal already has {_clean(twin.name)} with this birth date "
+                f"  Note: the journal already has {one_line(twin.name)} with this birth date "
                 f"(patient {twin.id}); use --patient {twin.id} if the form is theirs."
             )
     else:
         name = patient_overview(db, intake.patient_id).patient.name
-        lines.append(f"Patient: {_clean(name)} ({intake.patient_id})")
+        lines.append(f"Patient: {one_line(name)} ({intake.patient_id})")
     lines.append(f"Case: {intake.case_id}" if intake.case_id else "Case: none")
     issues: dict[str, list[AnswerIssue]] = {}
     for issue in prepared.issues:
         issues.setdefault(issue.question, []).append(issue)
     for section in questionnaire.sections:
         lines.append("")
-        lines.append(_clean(section.title))
+        lines.append(one_line(section.title))
         for question in section.questions:
             value = intake.answers.get(question.key)
             shown = "(not answered)" if value is None else answer_text(question, value)
             if question.key in intake.unreadable:
                 shown = f'(could not be read: "{intake.unreadable[question.key]}")'
-            lines.append(f"  {_clean(question.label)} {_clean(shown)}")
+            lines.append(f"  {one_line(question.label)} {one_line(shown)}")
             for issue in issues.get(question.key, []):
                 if issue.kind.value not in ("missing", "unreadable"):
-                    lines.append(f"    ! {issue.kind.value}: {_clean(issue.message)}")
+                    lines.append(f"    ! {issue.kind.value}: {one_line(issue.message)}")
     lines += ["", *_screening(prepared)]
     if prepared.issues:
         count = len(prepared.issues)
@@ -219,14 +241,10 @@ def _screening(prepared: PreparedIntake) -> list[str]:
     if screening.unanswered:
         asked = ", ".join(label_of(code) for code in screening.unanswered)
         lines.append(f"  Not answered, ask about: {asked}")
+    if screening.not_asked:
+        unasked = ", ".join(label_of(code) for code in screening.not_asked)
+        lines.append(f"  Not asked by this questionnaire: {unasked}")
     return lines
-
-
-def _clean(text: str) -> str:
-    # Text from the form must not steer the terminal: control characters are shown escaped,
-    # line breaks become " / " so every answer stays on its line.
-    flat = " / ".join(text.splitlines())
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in flat)
 
 
 def _uuid(text: str | None, what: str) -> uuid.UUID | None:

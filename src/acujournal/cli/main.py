@@ -17,6 +17,7 @@ from acujournal.cli import (
     maintenance,
     move,
     points,
+    questionnaires,
     report,
 )
 from acujournal.cli.common import CliError, add_database_options
@@ -32,6 +33,7 @@ SUBCOMMANDS = (
     audit,
     erase,
     intake,
+    questionnaires,
     move,
 )
 

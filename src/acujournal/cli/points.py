@@ -7,7 +7,7 @@ import csv
 import sys
 from collections.abc import Sequence
 
-from acujournal.cli.common import CliError
+from acujournal.cli.common import CliError, print_table
 from acujournal.domain.catalogue import AcuPoint, default_catalogue
 
 CSV_COLUMNS = ("code", "meridian", "pinyin", "english", "region")
@@ -71,7 +71,4 @@ def _write_table(points: Sequence[AcuPoint]) -> None:
         [point.code, point.pinyin, point.english, point.region, point.hanzi] for point in points
     ]
     # Han characters come last: they are double width on a terminal and would skew alignment.
-    widths = [max(len(row[column]) for row in rows) for column in range(len(_TABLE_COLUMNS) - 1)]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print("  ".join([*cells, row[-1]]).rstrip())
+    print_table(rows)

@@ -42,6 +42,7 @@ FORMAT = "acujournal-questionnaire/1"
 TEXT_MAX = 200
 LONG_TEXT_MAX = 4000
 NRS_RANGE = (0, 10)
+VERSION_RANGE = (1, 10_000)
 
 BODY_REGION_CODES: tuple[str, ...] = (
     "head",

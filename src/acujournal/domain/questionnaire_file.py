@@ -24,6 +24,7 @@ from acujournal.domain.questionnaire import (
     NRS_INSTRUMENTS,
     QUESTIONNAIRE_INSTRUMENTS,
     TEXT_MAX,
+    VERSION_RANGE,
     Choice,
     Condition,
     Consistency,
@@ -110,8 +111,9 @@ def parse_questionnaire(data: object, source: str = "") -> Questionnaire:
     if top.rec.get("format") != FORMAT:
         problems.append(Problem("format", f'must be "{FORMAT}"'))
     version = top.rec.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= 10_000:
-        top.fail("version", "must be a whole number from 1 to 10000")
+    low, high = VERSION_RANGE
+    if isinstance(version, bool) or not isinstance(version, int) or not low <= version <= high:
+        top.fail("version", f"must be a whole number from {low} to {high}")
         version = 1
     sections = tuple(_section(item, path, problems) for path, item in top.items("sections"))
     questionnaire = Questionnaire(
@@ -357,25 +359,39 @@ def _consistency(
 # Files ------------------------------------------------------------------------------------
 
 
+def questionnaire_json(data: bytes, source: str = "") -> object:
+    """The decoded JSON of a questionnaire file's bytes; QuestionnaireError (naming the file
+    as ``source``) when they are not UTF-8 JSON."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise QuestionnaireError([Problem("(file)", "is not UTF-8 text")], source) from error
+    except json.JSONDecodeError as error:
+        problem = Problem("(file)", f"is not valid JSON ({error.msg} at line {error.lineno})")
+        raise QuestionnaireError([problem], source) from error
+    except RecursionError as error:
+        problem = Problem("(file)", "nests too deeply to be a questionnaire")
+        raise QuestionnaireError([problem], source) from error
+
+
 def load_questionnaire(path: str | Path) -> Questionnaire:
     """Read and check a questionnaire file; QuestionnaireError (a ValueError) when unusable.
 
     OSError (no such file) is left to the caller, who knows how to say it.
     """
     name = Path(path).name
-    try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except UnicodeDecodeError as error:
-        raise QuestionnaireError([Problem("(file)", "is not UTF-8 text")], name) from error
-    except json.JSONDecodeError as error:
-        problem = Problem("(file)", f"is not valid JSON ({error.msg} at line {error.lineno})")
-        raise QuestionnaireError([problem], name) from error
-    return parse_questionnaire(data, name)
+    return parse_questionnaire(questionnaire_json(Path(path).read_bytes(), name), name)
 
 
 def shipped_dir() -> Path:
     """The folder of the questionnaires that ship with AcuJournal."""
     return resource_path("questionnaires")
+
+
+@cache
+def shipped_keys() -> frozenset[str]:
+    """The keys of the questionnaires that ship with AcuJournal (``sciatica``)."""
+    return frozenset(path.stem for path in shipped_dir().glob("*.json"))
 
 
 @cache
@@ -387,10 +403,11 @@ def shipped_questionnaire(key: str = "sciatica") -> Questionnaire:
     return load_questionnaire(path)
 
 
-def find_questionnaire(key: str, version: int) -> Questionnaire | None:
-    """The shipped questionnaire with this key and version, or None (a clinic's own form)."""
+def find_questionnaire(key: str, version: int | None = None) -> Questionnaire | None:
+    """The shipped questionnaire with this key (and version, when given), or None (a
+    clinic's own form)."""
     try:
         found = shipped_questionnaire(key)
     except LookupError:
         return None
-    return found if found.version == version else None
+    return found if version is None or found.version == version else None

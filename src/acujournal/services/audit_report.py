@@ -43,9 +43,12 @@ class AuditLine:
 
     @property
     def record(self) -> str:
-        """The record in a few words: "session 3f2a9c1e", "journal"."""
+        """The record in a few words: "session 3f2a9c1e", "questionnaire neck_pain/2",
+        "journal"."""
         kind = self.entity.replace("_", " ")
-        return f"{kind} {self.entity_id[:8]}" if self.entity_id else kind
+        # An id is cut to its first digits; a key of several parts ("neck_pain/2") is whole.
+        shown = self.entity_id if "/" in self.entity_id else self.entity_id[:8]
+        return f"{kind} {shown}" if shown else kind
 
 
 def summarize(entry: AuditEntry) -> str:

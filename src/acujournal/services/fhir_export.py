@@ -21,14 +21,14 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from acujournal.domain.outcomes import Instrument
-from acujournal.domain.questionnaire_file import find_questionnaire
+from acujournal.domain.questionnaire import Questionnaire
 from acujournal.services import fhir_outcomes as reported
 from acujournal.services import fhir_resources as fhir
 from acujournal.services.audit import record_export
@@ -40,6 +40,7 @@ from acujournal.services.export_rows import (
     staged_files,
 )
 from acujournal.services.fhir_codes import Resource, compact
+from acujournal.services.questionnaires import questionnaire_in
 from acujournal.services.settings import get_clinic_measures
 from acujournal.services.unit_of_work import read_only, utc_now
 from acujournal.storage.db import Database
@@ -85,10 +86,16 @@ class _BundleWriter:
         self.stream.write("\n]}\n" if self.count else "}\n")
 
 
+FormLookup = Callable[[str, int], Questionnaire | None]
+
+
 class _Exporter:
-    def __init__(self, writer: _BundleWriter, known: Mapping[str, Instrument]) -> None:
+    def __init__(
+        self, writer: _BundleWriter, known: Mapping[str, Instrument], forms: FormLookup
+    ) -> None:
         self.writer = writer
         self.known = known
+        self.forms = forms
         self.practitioners: set[uuid.UUID] = set()
         self.patients = 0
         self.sessions = 0
@@ -100,9 +107,7 @@ class _Exporter:
             self.patients += 1
             add(fhir.patient(patient))
             for intake in batch.intakes.get(patient_id, []):
-                form = find_questionnaire(
-                    intake["questionnaire_key"], intake["questionnaire_version"]
-                )
+                form = self.forms(intake["questionnaire_key"], intake["questionnaire_version"])
                 add(reported.questionnaire_response(intake, form))
             for case in batch.cases.get(patient_id, []):
                 self.case(batch, case, patient_id)
@@ -149,7 +154,7 @@ def write_fhir_export(
     with read_only(db) as repo, staged_files(target.parent) as files:
         batches = JournalBatches(repo.session, patient_id, amendments=True, intakes=True)
         writer = _BundleWriter(files.open(target.name), uuid.uuid4(), now)
-        exporter = _Exporter(writer, known)
+        exporter = _Exporter(writer, known, lambda key, v: questionnaire_in(repo, key, v))
         for batch in batches:
             exporter.batch(batch)
         exporter.finish(batches.practitioners)

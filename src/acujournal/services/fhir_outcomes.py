@@ -280,8 +280,8 @@ def _item(form: str, key: str, question: Question | None, value: object) -> Reso
 def questionnaire_response(row: Row, questionnaire: Questionnaire | None) -> Resource:
     """An intake's answers, in the questionnaire's order, with the questions' wording.
 
-    Answers to questions the questionnaire does not have (or to a clinic's own form this
-    program does not ship) follow, with their keys only. What the patient wrote where it
+    Answers to questions the questionnaire does not have (or to a questionnaire neither this
+    program nor the journal has) follow, with their keys only. What the patient wrote where it
     could not be read is given as written. The automatic screening and the practitioner's
     review are not part of it.
     """

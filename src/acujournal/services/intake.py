@@ -32,9 +32,9 @@ from acujournal.domain.intake import (
 )
 from acujournal.domain.model import Case, OutcomeMeasurement, Patient
 from acujournal.domain.questionnaire import QuestionKind, Questionnaire
-from acujournal.domain.questionnaire_file import find_questionnaire
 from acujournal.domain.validation import Problem, ValidationError, check_time_zone
 from acujournal.services.patients import list_patients
+from acujournal.services.questionnaires import questionnaire_in
 from acujournal.services.reporting import read_clinic_header
 from acujournal.services.unit_of_work import read_only, unit_of_work, utc_now
 from acujournal.storage.db import Database
@@ -324,7 +324,9 @@ def open_case_from_intake(
     baseline measurements; LookupError when the questionnaire is not known here."""
     with unit_of_work(db) as repo:
         intake = repo.get_intake(intake_id)
-        questionnaire = find_questionnaire(intake.questionnaire_key, intake.questionnaire_version)
+        questionnaire = questionnaire_in(
+            repo, intake.questionnaire_key, intake.questionnaire_version
+        )
         if questionnaire is None:
             raise NotFoundError(
                 f"The questionnaire {intake.questionnaire_key}/{intake.questionnaire_version} "

@@ -4,7 +4,9 @@ The form is made by :mod:`acujournal.reports.intake_form`; a patient fills it in
 reader. Reading it gives the answers it holds, what was written but could not be read (a date
 as "after Christmas"), and nothing else: a missing answer stays missing, nothing is guessed.
 A file that is not a PDF, a damaged PDF, a PDF that is not this form and a form with no
-answers at all are each refused with one sentence (:class:`IntakeFormError`).
+answers at all are each refused with one sentence (:class:`IntakeFormError`). The form names
+its questionnaire and version; a clinic's own questionnaire is looked up in the journal, so
+reading such a form needs the journal (:class:`UnknownFormError` without it).
 
 Nothing here stores anything: :func:`prepare_pdf_intake` gives a prepared intake to show for
 confirmation, and :func:`acujournal.services.intake.save_intake` stores it once confirmed.
@@ -21,12 +23,19 @@ from typing import Any
 
 from acujournal.domain.intake import IntakeSource, parse_date_text
 from acujournal.domain.outcomes import INSTRUMENTS
-from acujournal.domain.questionnaire import BODY_REGION_CODES, Question, QuestionKind, Questionnaire
-from acujournal.domain.questionnaire_file import find_questionnaire, shipped_questionnaire
+from acujournal.domain.questionnaire import (
+    BODY_REGION_CODES,
+    VERSION_RANGE,
+    Question,
+    QuestionKind,
+    Questionnaire,
+)
 from acujournal.domain.validation import ValidationError
 from acujournal.reports.intake_fields import DONE, FORM_FIELD, FORM_MARK, NO, YES, field_name
 from acujournal.services.intake import PreparedIntake, prepare_for_patient
+from acujournal.services.questionnaires import newest_questionnaire, questionnaire_version
 from acujournal.services.reporting import read_clinic_header
+from acujournal.services.settings import get_default_questionnaire
 from acujournal.services.unit_of_work import read_only, utc_now
 from acujournal.storage.db import Database
 
@@ -39,6 +48,10 @@ class IntakeFormError(ValueError):
     """A file that cannot be read as a filled-in intake form; the message is one sentence."""
 
 
+class UnknownFormError(IntakeFormError):
+    """The form of a questionnaire version that is not known where it was looked up."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReadForm:
     """What a filled-in form holds."""
@@ -49,13 +62,17 @@ class ReadForm:
 
 
 def intake_form_pdf(
-    db: Database | None, key: str = "sciatica", generated_at: datetime | None = None
+    db: Database | None, key: str | None = None, generated_at: datetime | None = None
 ) -> bytes:
-    """The fillable PDF form of a shipped questionnaire, with the clinic's letterhead when a
-    journal is given."""
+    """The fillable PDF form of the newest version of a questionnaire (by default the
+    clinic's default one), with the clinic's letterhead when a journal is given.
+
+    Without a journal only the shipped questionnaires are known; LookupError for a key that
+    names none.
+    """
     from acujournal.reports.data import ClinicHeader
 
-    questionnaire = shipped_questionnaire(key)
+    questionnaire = newest_questionnaire(db, key or get_default_questionnaire(db))
     clinic = ClinicHeader()
     if db is not None:
         with read_only(db) as repo:
@@ -101,10 +118,12 @@ def _ticked(values: dict[str, Any], name: str) -> bool:
     return _text(values, name) not in _OFF
 
 
-def read_form(data: bytes, name: str = "the file") -> ReadForm:
+def read_form(data: bytes, name: str = "the file", db: Database | None = None) -> ReadForm:
     """The answers of a filled-in intake form; IntakeFormError when it is not one.
 
-    ``name`` names the file in messages ("intake.pdf is not a PDF file.").
+    ``name`` names the file in messages ("intake.pdf is not a PDF file."). The form's
+    questionnaire is looked up among the shipped ones and, given a journal, the clinic's own;
+    UnknownFormError when it is in neither.
     """
     values = _fields(data, name)
     marker = _text(values, FORM_FIELD)
@@ -112,11 +131,13 @@ def read_form(data: bytes, name: str = "the file") -> ReadForm:
         raise IntakeFormError(f"{name} is not an AcuJournal intake form.")
     form_id = marker.removeprefix(f"{FORM_MARK} ")
     key, _, version = form_id.partition("/")
-    questionnaire = find_questionnaire(key, int(version)) if version.isdigit() else None
+    known = version.isdigit() and len(version) <= len(str(VERSION_RANGE[1]))
+    questionnaire = questionnaire_version(db, key, int(version)) if known else None
     if questionnaire is None:
-        raise IntakeFormError(
-            f"{name} is the intake form {form_id}, which this version of AcuJournal does not have."
-        )
+        where = "this version of AcuJournal does not have"
+        if db is not None:
+            where = "neither this version of AcuJournal nor this journal has"
+        raise UnknownFormError(f"{name} is the intake form {form_id}, which {where}.")
     answers: dict[str, object] = {}
     unreadable: dict[str, str] = {}
     for question in questionnaire.questions():
@@ -196,10 +217,11 @@ def _read_instrument(
         answers[key] = items
 
 
-def read_form_file(path: str | Path) -> ReadForm:
+def read_form_file(path: str | Path, db: Database | None = None) -> ReadForm:
     """Read a filled-in form from a file; IntakeFormError (one sentence) when it is not one.
 
-    A file that cannot be opened is an IntakeFormError too, naming the reason.
+    A file that cannot be opened is an IntakeFormError too, naming the reason. The form's
+    questionnaire is looked up as :func:`read_form` does.
     """
     target = Path(path)
     try:
@@ -210,7 +232,7 @@ def read_form_file(path: str | Path) -> ReadForm:
         raise IntakeFormError(f"{target} is a folder, not a file.") from error
     except OSError as error:
         raise IntakeFormError(f"Cannot read {target}: {error.strerror or error}.") from error
-    return read_form(data, target.name)
+    return read_form(data, target.name, db)
 
 
 def prepare_pdf_intake(

@@ -31,7 +31,7 @@ from sqlalchemy import select
 from acujournal import __version__
 from acujournal.domain.model import SessionStatus
 from acujournal.domain.validation import Problem
-from acujournal.services import interchange_intake
+from acujournal.services import interchange_intake, interchange_questionnaires
 from acujournal.services.audit import record_bulk_write, record_export
 from acujournal.services.interchange_read import (
     FORMAT,
@@ -123,6 +123,7 @@ class RecordCounts:
     amendments: int = 0
     measurements: int = 0
     intakes: int = 0
+    questionnaires: int = 0
 
     @property
     def total(self) -> int:
@@ -138,6 +139,7 @@ class RecordCounts:
             "sessions",
             "measurements",
             "intakes",
+            "questionnaires",
         )
         parts = [_plural(getattr(self, kind), kind[:-1]) for kind in main if getattr(self, kind)]
         if not parts:
@@ -314,6 +316,10 @@ class _ImportPlan:
             repo, parsed.intakes, {c.id: c.patient_id for c in parsed.cases}, parsed.paths
         )
         self.problems += intake_problems
+        self.questionnaires, clashes = interchange_questionnaires.check_questionnaires(
+            repo, parsed.questionnaires
+        )
+        self.problems += clashes
 
     def _stored_ids(self, model: type[Base], records: Sequence[Any]) -> set[uuid.UUID]:
         return self.repo.existing_ids(model, (record.id for record in records))
@@ -384,6 +390,9 @@ class _ImportPlan:
     def store(self) -> None:
         """Insert every new record, parents before children, in the open transaction."""
         parsed, repo, now = self.parsed, self.repo, utc_now()
+        interchange_questionnaires.store_questionnaires(
+            repo, parsed.questionnaires, self.questionnaires, now
+        )
         last_visit: dict[uuid.UUID, Any] = {}
         patient_of_case = {c.id: c.patient_id for c in parsed.cases}
         for session in self.new_sessions:
@@ -482,7 +491,9 @@ class _ImportPlan:
         def counts(stored: bool) -> RecordCounts:
             # A session's needles, adverse events and addenda go in or are skipped with it.
             sessions = [s for s in parsed.sessions if (s.id in self.sessions) == stored]
+            forms = [c.form for c in parsed.questionnaires]
             return RecordCounts(
+                questionnaires=sum((form in self.questionnaires) == stored for form in forms),
                 sessions=len(sessions),
                 needles=sum(len(s.needles) for s in sessions),
                 adverse_events=sum(len(s.adverse_events) for s in sessions),

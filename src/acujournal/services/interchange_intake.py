@@ -6,8 +6,9 @@ of the format is handled by ``interchange_read``, ``interchange_write`` and ``in
 which call the few hooks below; everything specific to intakes lives here.
 
 Reading never trusts a file's screening blindly: when the questionnaire is one this program
-knows, every red flag and caution the answers give must be in the file's screening (a file
-cannot hide a red flag), and the outcome must follow from the flags the screening lists.
+ships or the file carries, every red flag and caution the answers give must be in the file's
+screening (a file cannot hide a red flag), and the outcome must follow from the flags the
+screening lists.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from acujournal.domain.intake import (
     local_day,
     screen_answers,
 )
-from acujournal.domain.questionnaire_file import find_questionnaire
+from acujournal.domain.questionnaire import VERSION_RANGE, Questionnaire
 from acujournal.domain.screening import (
     Caution,
     RedFlag,
@@ -66,7 +67,6 @@ INTAKE_KEYS = dict.fromkeys(
 )
 SCREENING_KEYS = dict.fromkeys(("outcome", "red_flags", "cautions", "unanswered"))
 REVIEW_KEYS = dict.fromkeys(("id", "decision", "reason", "reviewer_id", "reviewed_at"))
-QUESTIONNAIRE_VERSION_RANGE = (1, 10_000)
 # Answers are short: a few dozen questions, free text up to a few thousand characters (the
 # questionnaire's own limits). These bounds keep a hostile file from growing them without end.
 ANSWER_TEXT_LIMIT = 4000
@@ -111,6 +111,14 @@ class IntakeRows:
         self.reviews: dict[uuid.UUID, list[RowMapping]] = defaultdict(list)
         for review in session.execute(reviews).mappings():
             self.reviews[review["intake_id"]].append(review)
+
+    def forms(self) -> set[tuple[str, int]]:
+        """The questionnaire versions these intakes were given in."""
+        return {
+            (row["questionnaire_key"], row["questionnaire_version"])
+            for rows in self.by_patient.values()
+            for row in rows
+        }
 
     def reviewers(self) -> set[uuid.UUID]:
         """Every practitioner who reviewed one of these intakes."""
@@ -205,9 +213,7 @@ def _read_intake(
         patient_id=patient_id,
         case_id=obj.identifier("case_id", nullable=True),
         questionnaire_key=obj.text("questionnaire", 40, required=True),
-        questionnaire_version=obj.whole(
-            "questionnaire_version", QUESTIONNAIRE_VERSION_RANGE, nullable=False
-        )
+        questionnaire_version=obj.whole("questionnaire_version", VERSION_RANGE, nullable=False)
         or 1,
         submitted_at=obj.instant("submitted_at") or _NO_TIME,
         time_zone=obj.zone("time_zone"),
@@ -221,7 +227,12 @@ def _read_intake(
         ],
     )
     if len(parser.problems) == before:
-        parser.problems.extend(_screening_problems(intake, f"{path}.screening", birth_date))
+        questionnaire = parser.result.questionnaire(
+            intake.questionnaire_key, intake.questionnaire_version
+        )
+        parser.problems.extend(
+            _screening_problems(intake, questionnaire, f"{path}.screening", birth_date)
+        )
     if record_id is not None:
         intake.id = record_id
         parser.result.intakes.append(intake)
@@ -303,10 +314,11 @@ def _screening(obj: _Object) -> ScreeningResult:
     return ScreeningResult(outcome, tuple(red_flags), tuple(cautions), tuple(unanswered))
 
 
-def _screening_problems(intake: Intake, path: str, birth_date: date | None) -> list[Problem]:
-    questionnaire = find_questionnaire(intake.questionnaire_key, intake.questionnaire_version)
+def _screening_problems(
+    intake: Intake, questionnaire: Questionnaire | None, path: str, birth_date: date | None
+) -> list[Problem]:
     if questionnaire is None:
-        return []  # a clinic's own questionnaire: its screening is taken as written
+        return []  # a questionnaire the file does not carry: its screening is taken as written
     day = local_day(intake.submitted_at, intake.time_zone)
     found = screen_answers(questionnaire, intake.answers, day, birth_date=birth_date)
     missing = [f.value for f in found.red_flags if f not in intake.screening.red_flags]

@@ -47,8 +47,11 @@ from acujournal.domain.model import (
     TissueLevel,
     TreatmentSession,
 )
+from acujournal.domain.questionnaire import Questionnaire
+from acujournal.domain.questionnaire_file import find_questionnaire
 from acujournal.domain.validation import Problem
-from acujournal.services import interchange_intake
+from acujournal.services import interchange_intake, interchange_questionnaires
+from acujournal.services.interchange_questionnaires import CarriedQuestionnaire
 from acujournal.storage.models import (
     AdverseEventRow,
     AmendmentRow,
@@ -157,12 +160,18 @@ class ParsedDocument:
     sessions: list[TreatmentSession] = field(default_factory=list)
     measurements: list[OutcomeMeasurement] = field(default_factory=list)
     intakes: list[Intake] = field(default_factory=list)
+    questionnaires: list[CarriedQuestionnaire] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     # The JSON path of every record by kind and id, for messages about database clashes.
     paths: dict[tuple[str, uuid.UUID], str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     # True when reading stopped after MAX_PROBLEMS problems.
     truncated: bool = False
+
+    def questionnaire(self, key: str, version: int) -> Questionnaire | None:
+        """A questionnaire version this program ships or the document carries, or None."""
+        carried = (c.questionnaire for c in self.questionnaires if c.form == (key, version))
+        return find_questionnaire(key, version) or next(carried, None)
 
 
 class _TooManyProblemsError(Exception):
@@ -505,12 +514,15 @@ class _DocumentParser:
                 expected = f"{show(fmt)} is not {FORMAT}, the format this AcuJournal reads"
             self.problems.append(Problem("format", expected))
             return self.result
+        doc, questionnaires = interchange_questionnaires.split_questionnaires(doc)
         top = self.open(doc, "", TOP_KEYS)
         if top is None:
             return self.result
         top.instant("exported_at")
         top.text("generator", LABEL_LIMIT)
         try:
+            # Before the patients: their intakes are screened with these definitions.
+            interchange_questionnaires.read_questionnaires(self, questionnaires)
             for path, item in top.items("practitioners"):
                 self.practitioner(item, path)
             for path, item in top.items("protocols"):

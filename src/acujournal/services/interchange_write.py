@@ -21,6 +21,7 @@ from sqlalchemy import RowMapping, Select, select
 from sqlalchemy.orm import Session
 
 from acujournal.services.interchange_intake import IntakeRows
+from acujournal.services.interchange_questionnaires import KEY, questionnaire_documents
 from acujournal.services.interchange_read import FORMAT
 from acujournal.storage import mapping
 from acujournal.storage.models import (
@@ -196,6 +197,8 @@ class _JournalReader:
             self.practitioners = [r for r in self.practitioners if r["id"] in used]
             protocol_ids = {r["protocol_id"] for r in session_rows}
             self.protocols = [r for r in self.protocols if r["id"] in protocol_ids]
+        forms = None if patient_id is None else self.intakes.forms()
+        self.questionnaires = questionnaire_documents(session, forms)
 
 
 def _sorted(rows: Sequence[Row], *keys: str) -> list[Row]:
@@ -213,9 +216,10 @@ def _sorted(rows: Sequence[Row], *keys: str) -> list[Row]:
 def build_document(
     session: Session, patient_id: uuid.UUID | None, generator: str, now: datetime
 ) -> Document:
-    """The document for the whole journal, or one patient and what their records point at."""
+    """The document for the whole journal, or one patient and what their records point at
+    (the clinic's questionnaires included)."""
     journal = _JournalReader(session, patient_id)
-    return {
+    document: Document = {
         "format": FORMAT,
         "exported_at": _instant(now),
         "generator": generator,
@@ -225,8 +229,13 @@ def build_document(
         "protocols": [
             _protocol(row) for row in _sorted(journal.protocols, "name", "family_id", "version")
         ],
-        "patients": [_patient(journal, row) for row in _sorted(journal.patients, "name", "id")],
     }
+    if journal.questionnaires:  # left out without any, so older versions read the file too
+        document[KEY] = journal.questionnaires
+    document["patients"] = [
+        _patient(journal, row) for row in _sorted(journal.patients, "name", "id")
+    ]
+    return document
 
 
 def _patient(journal: _JournalReader, row: Row) -> Document:

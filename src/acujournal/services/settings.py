@@ -3,7 +3,9 @@
 Typed helpers cover the settings the session editor needs: text snippets
 (``editor.snippets`` = {abbreviation: text}) and per-point caution depths
 (``points.caution_depth_mm`` = {point code: millimetres}). A clinic sets caution depths from
-its own sources; the code invents none (see the design notes on safety depths).
+its own sources; the code invents none (see the design notes on safety depths). The intake
+questionnaire offered first (``intake.default_questionnaire``, a questionnaire key) is the
+shipped sciatica questionnaire until the clinic chooses another.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from acujournal.domain.validation import (
     check_whole,
     practitioner_problems,
 )
+from acujournal.services.questionnaires import available_keys
 from acujournal.services.reporting import (
     CLINIC_ADDRESS_KEY,
     CLINIC_LOGO_KEY,
@@ -43,6 +46,8 @@ IDLE_LOCK_KEY = "security.idle_lock_minutes"
 DEFAULT_IDLE_LOCK_MINUTES = 10
 MAX_IDLE_LOCK_MINUTES = 240
 CAUTION_DEPTHS_KEY = "points.caution_depth_mm"
+DEFAULT_QUESTIONNAIRE_KEY = "intake.default_questionnaire"
+SHIPPED_DEFAULT_QUESTIONNAIRE = "sciatica"
 
 # An abbreviation is typed in running text and expanded on Tab, so it must be one word.
 _ABBREVIATION_RE = re.compile(r"^[^\W_][\w.-]{0,31}$")
@@ -240,6 +245,32 @@ def get_idle_lock_minutes(db: Database) -> int:
     return min(max(stored, 0), MAX_IDLE_LOCK_MINUTES)
 
 
+def get_default_questionnaire(db: Database | None) -> str:
+    """The key of the questionnaire offered first: the clinic's choice while it is on offer,
+    else (and without a journal) the shipped sciatica questionnaire."""
+    if db is None:
+        return SHIPPED_DEFAULT_QUESTIONNAIRE
+    with read_only(db) as repo:
+        chosen = _stored(repo, DEFAULT_QUESTIONNAIRE_KEY)
+        on_offer = isinstance(chosen, str) and chosen in available_keys(repo)
+    return chosen if on_offer else SHIPPED_DEFAULT_QUESTIONNAIRE
+
+
+def set_default_questionnaire(db: Database, key: str) -> None:
+    """Offer the questionnaire ``key`` first; ValidationError when there is none by that key."""
+    problems = _default_questionnaire_problems(db, key)
+    if problems:
+        raise ValidationError(problems)
+    set_setting(db, DEFAULT_QUESTIONNAIRE_KEY, key)
+
+
+def _default_questionnaire_problems(db: Database, key: str) -> list[Problem]:
+    with read_only(db) as repo:
+        if key in available_keys(repo):
+            return []
+    return [Problem("intake.default_questionnaire", f'there is no questionnaire "{key}"')]
+
+
 def save_settings(
     db: Database,
     clinic: ClinicDetails,
@@ -247,6 +278,7 @@ def save_settings(
     caution_depths: dict[str, float],
     idle_lock_minutes: int | None = None,
     needle_sizes: NeedleSizeNames | None = None,
+    default_questionnaire: str | None = None,
 ) -> None:
     """Store the settings dialog's content in one transaction, or nothing at all.
 
@@ -265,9 +297,13 @@ def save_settings(
         problems += check_whole(
             "security.idle_lock_minutes", idle_lock_minutes, (0, MAX_IDLE_LOCK_MINUTES)
         )
+    if default_questionnaire is not None:
+        problems += _default_questionnaire_problems(db, default_questionnaire)
     if problems:
         raise ValidationError(problems)
     with unit_of_work(db) as repo:
+        if default_questionnaire is not None:
+            _store(repo, DEFAULT_QUESTIONNAIRE_KEY, default_questionnaire)
         _store(repo, CLINIC_NAME_KEY, clinic.name.strip())
         _store(repo, CLINIC_ADDRESS_KEY, clinic.address.strip())
         _store(repo, CLINIC_LOGO_KEY, clinic.logo_path.strip())

@@ -11,10 +11,10 @@ write:
 
 Entries are written in the same transaction as the change, so both are committed or neither.
 A record is what the practitioner thinks of as one: a session with its needles, adverse events
-and addenda; a patient; a case; a measurement; a practitioner; a protocol (tables added later
-are recorded row by row under their table's name). Editor drafts and clinic settings are not
-clinical records and are left out, and so are derived columns (the optimistic-locking
-``version``, the cached ``last_visit_at``).
+and addenda; a patient; a case; a measurement; a practitioner; a protocol; a version of a
+clinic's questionnaire (tables added later are recorded row by row under their table's name).
+Editor drafts and clinic settings are not clinical records and are left out, and so are
+derived columns (the optimistic-locking ``version``, the cached ``last_visit_at``).
 
 The state is read from the database with plain SQL, not from the ORM objects, so "before" is
 what was committed and "after" is what will be, whichever way the services got there.
@@ -58,6 +58,7 @@ ENTITY_NAMES = {
     "measurements": "measurement",
     "practitioners": "practitioner",
     "protocols": "protocol",
+    "questionnaires": "questionnaire",
 }
 # Parts of a session, and the order they are listed in.
 SESSION_PARTS = {
@@ -67,7 +68,7 @@ SESSION_PARTS = {
 }
 NOT_AUDITED = frozenset({"editor_drafts", "settings", "audit_events", "erasure_in_progress"})
 # Records of the clinic as a whole, which no patient owns (sessions only point at them).
-CLINIC_TABLES = frozenset({"practitioners", "protocols"})
+CLINIC_TABLES = frozenset({"practitioners", "protocols", "questionnaires"})
 MAX_KEY_HOPS = 5
 DERIVED_COLUMNS = frozenset({"version", "last_visit_at"})
 _INFO_KEY = "acujournal.audit"
@@ -153,6 +154,12 @@ def track(session: Session, actor: Actor) -> None:
 def queue_event(session: Session, new_event: NewEvent) -> None:
     """Write ``new_event`` with the transaction's other entries when it commits."""
     _tracker(session).queued.append(new_event)
+
+
+def actor_label(session: Session) -> str:
+    """Who the audit trail names for the changes of this session's transaction."""
+    actor = _tracker(session).actor
+    return actor.label or _practitioner_name(session.connection(), actor.practitioner_id)
 
 
 def _tracker(session: Session) -> _Tracker:
@@ -390,6 +397,7 @@ def _practitioner_name(connection: Connection, practitioner_id: uuid.UUID | None
 __all__ = [
     "Actor",
     "NewEvent",
+    "actor_label",
     "default_actor",
     "install",
     "jsonable",

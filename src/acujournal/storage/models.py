@@ -363,3 +363,20 @@ class IntakeReviewRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practitioners.id"))
     reviewed_at: Mapped[datetime]
+
+
+class QuestionnaireRow(Base):
+    """One version of a clinic's own intake questionnaire, as it was added.
+
+    ``definition`` is the questionnaire file's JSON. Rows are never changed or removed
+    (triggers of migration 0006), so a form handed out on paper or as a PDF stays readable
+    for as long as the journal is kept; a changed questionnaire is a new version.
+    """
+
+    __tablename__ = "questionnaires"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime]
+    added_by: Mapped[str | None] = mapped_column(String(200))
