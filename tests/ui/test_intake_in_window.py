@@ -39,19 +39,6 @@ def _keep_drafts_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(SessionEditor, "ask_close_choice", lambda self: CloseChoice.KEEP)
 
 
-@pytest.fixture
-def journal(db: Database) -> Journal:
-    return make_journal(db)
-
-
-@pytest.fixture
-def window(qtbot: QtBot, db: Database, journal: Journal) -> MainWindow:
-    main = MainWindow(db)
-    qtbot.addWidget(main)
-    main.show()
-    return main
-
-
 def record_intake(journal: Journal, **answers: object) -> None:
     """Store an unreviewed intake of the journal's patient, for their open case."""
     prepared = prepare_intake(

@@ -30,17 +30,12 @@ from acujournal.ui.intake_review import (
     review_pdf_form,
     review_tablet_answers,
 )
-from tests.builders import Journal, make_journal
+from tests.builders import Journal
 from tests.reports.intake_pdf_fill import fill, form_values
 from tests.services.intake_answers import clean_answers
 
 LEFT = Qt.MouseButton.LeftButton
 SUBMITTED = datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
-
-
-@pytest.fixture
-def journal(db: Database) -> Journal:
-    return make_journal(db)
 
 
 def prepared(journal: Journal, *, case: bool = True, **answers: object) -> PreparedIntake:

@@ -1,10 +1,13 @@
-"""The intake entries of the Patient menu: the questionnaire on the clinic tablet, a filled-in
-PDF form, and the review of the patient's intake.
+"""The intake entries of the menus: the questionnaire on the clinic tablet, a filled-in PDF
+form and the review of the patient's intake (Patient menu), and the clinic's questionnaires
+(Journal menu: add one from a file, save the fillable PDF form of one).
 
-Each works on the patient shown in the main window. Nothing is stored until the practitioner
-has seen the answers and confirmed them in the review
+The Patient menu's entries work on the patient shown in the main window. Nothing is stored
+until the practitioner has seen the answers and confirmed them in the review
 (:class:`~acujournal.ui.intake_review.IntakeReviewDialog`); every intake or decision stored
 refreshes the red-flag banner of the patient page and of the patient's open session editors.
+When the journal offers more than one questionnaire, the tablet form and the PDF form first
+ask which one, with the clinic's default chosen.
 """
 
 from __future__ import annotations
@@ -15,32 +18,46 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from acujournal.domain.intake import IntakeSource, ScreeningStatus, patient_from_answers
 from acujournal.domain.questionnaire import Questionnaire
-from acujournal.domain.questionnaire_file import shipped_questionnaire
 from acujournal.services.intake import (
     PreparedIntake,
     get_intake,
     prepare_for_patient,
     screening_status,
 )
-from acujournal.services.intake_pdf import IntakeFormError, prepare_pdf_intake, read_form_file
+from acujournal.services.intake_pdf import (
+    IntakeFormError,
+    intake_form_pdf,
+    prepare_pdf_intake,
+    read_form_file,
+)
 from acujournal.services.patients import patient_overview
+from acujournal.services.questionnaires import (
+    AddedQuestionnaire,
+    QuestionnaireNotAddedError,
+    add_questionnaire_file,
+    available_questionnaires,
+    newest_questionnaire,
+)
+from acujournal.services.report_files import write_atomically
+from acujournal.services.settings import get_default_questionnaire
 from acujournal.storage.db import Database
 from acujournal.storage.repository import NotFoundError
 from acujournal.ui.editor_tabs import EditorTabs
 from acujournal.ui.intake_form import IntakeFormDialog
 from acujournal.ui.intake_review import IntakeReviewDialog
 from acujournal.ui.patient_page import PatientPage
+from acujournal.ui.questionnaire_choice import QuestionnaireChoiceDialog
 from acujournal.ui.session_editor import local_time_zone
 
 Subject = Callable[[], tuple[uuid.UUID, str, uuid.UUID | None] | None]
 """The patient shown in the window (id, name, selected case), or None."""
 
-QUESTIONNAIRE = "sciatica"
-"""The shipped questionnaire the tablet form asks."""
+SHOWN_PROBLEMS = 25
+"""The problems of a refused questionnaire file listed in the message; the rest are counted."""
 
 
 def _same_name(first: str, second: str) -> bool:
@@ -48,7 +65,8 @@ def _same_name(first: str, second: str) -> bool:
 
 
 class IntakeActions(QObject):
-    """Owns the intake actions of the Patient menu and keeps the red-flag banners current."""
+    """Owns the intake actions of the Patient menu and the clinic's questionnaires (a submenu
+    for the Journal menu, ``questionnaire_menu``), and keeps the red-flag banners current."""
 
     intake_saved = Signal(object)
     """A patient's id: an intake of theirs or a review decision was stored."""
@@ -78,6 +96,16 @@ class IntakeActions(QObject):
         )
         page.review_intake_requested.connect(self.review_intake)
         tabs.review_intake_requested.connect(self.review_intake)
+        self.questionnaire_menu = QMenu(self.tr("Intake &questionnaires"), window)
+        self.questionnaire_menu.setObjectName("questionnaireMenu")
+        self.add_questionnaire_action = self.questionnaire_menu.addAction(
+            self.tr("&Add a questionnaire…")
+        )
+        self.add_questionnaire_action.triggered.connect(lambda _checked=False: self.add_file())
+        self.save_form_action = self.questionnaire_menu.addAction(
+            self.tr("&Save intake form as PDF…")
+        )
+        self.save_form_action.triggered.connect(lambda _checked=False: self.save_form())
         self.update_enabled()
 
     def _add(self, text: str, shortcut: str, slot: Callable[[], object]) -> QAction:
@@ -90,7 +118,8 @@ class IntakeActions(QObject):
         return action
 
     def update_enabled(self) -> None:
-        """Every intake action needs a patient on screen."""
+        """The Patient menu's intake actions need a patient on screen (the clinic's
+        questionnaires do not)."""
         chosen = self._subject() is not None
         for action in (self.form_action, self.import_action, self.review_action):
             action.setEnabled(chosen)
@@ -133,14 +162,117 @@ class IntakeActions(QObject):
     def _refuse(self, title: str, text: str) -> None:
         QMessageBox.warning(self.window, title, text)
 
+    # Which questionnaire ------------------------------------------------------------------
+    def _with_questionnaire(
+        self, question: str, then: Callable[[Questionnaire], QDialog | None]
+    ) -> QDialog | None:
+        """Go on with the one questionnaire on offer, or with the one chosen among several.
+
+        Returns the dialog opened: the choice, or what ``then`` opened.
+        """
+        found = available_questionnaires(self.db)
+        if len(found) == 1:
+            return then(newest_questionnaire(self.db, found[0].key))
+        default = get_default_questionnaire(self.db)
+        chooser = QuestionnaireChoiceDialog(found, default, question, self.window)
+        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen() -> None:
+            key = chooser.chosen()
+            if key is not None:
+                then(newest_questionnaire(self.db, key))
+
+        chooser.accepted.connect(chosen)
+        chooser.open()
+        return chooser
+
+    # The clinic's questionnaires ----------------------------------------------------------
+    def add_file(self) -> AddedQuestionnaire | None:
+        """Ask for a questionnaire file and add it to the journal."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window,
+            self.tr("Add a questionnaire"),
+            "",
+            self.tr("Questionnaires (*.json);;All files (*)"),
+        )
+        return self.add_questionnaire_file(path) if path else None
+
+    def add_questionnaire_file(self, path: str | Path) -> AddedQuestionnaire | None:
+        """Add the questionnaire in a file; a file with any problem is refused whole, and
+        the message lists every problem with where it is in the file."""
+        try:
+            added = add_questionnaire_file(self.db, path)
+        except QuestionnaireNotAddedError as error:
+            self._refuse(self.tr("Questionnaire not added"), self._refusal(error))
+            return None
+        info = added.info
+        text = (
+            self.tr("%1 (version %2) is now offered for intakes in every room of this journal.")
+            if added.new
+            else self.tr("The journal already has %1 (version %2) as it is in this file.")
+        )
+        QMessageBox.information(
+            self.window,
+            self.tr("Questionnaire added") if added.new else self.tr("Nothing to add"),
+            text.replace("%1", info.title).replace("%2", str(info.version)),
+        )
+        return added
+
+    def _refusal(self, error: QuestionnaireNotAddedError) -> str:
+        lines = [str(problem) for problem in error.problems[:SHOWN_PROBLEMS]]
+        hidden = len(error.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            lines.append(self.tr("… and %1 more").replace("%1", str(hidden)))
+        head = self.tr(
+            "%1 was not added; nothing was stored. Each problem is named by where it is in "
+            "the file:"
+        ).replace("%1", Path(error.source).name or self.tr("The file"))
+        return "\n\n".join([head, "\n".join(lines)])
+
+    def save_form(self) -> QDialog | None:
+        """Save the fillable PDF form of a questionnaire, for patients to fill in at home."""
+        return self._with_questionnaire(
+            self.tr("Which questionnaire should the PDF form ask?"), self._save_form_as
+        )
+
+    def _save_form_as(self, questionnaire: Questionnaire) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            self.tr("Save intake form as PDF"),
+            f"{questionnaire.key}.pdf",
+            self.tr("PDF files (*.pdf)"),
+        )
+        if path:
+            self.save_form_file(questionnaire, path)
+
+    def save_form_file(self, questionnaire: Questionnaire, path: str | Path) -> bool:
+        """Write the fillable PDF form of ``questionnaire``; False (with a message) if not."""
+        try:
+            write_atomically(Path(path), intake_form_pdf(self.db, questionnaire.key))
+        except OSError as error:
+            self._refuse(self.tr("Intake form not saved"), str(error))
+            return False
+        self.window.statusBar().showMessage(
+            self.tr("Saved the intake form %1 to %2")
+            .replace("%1", questionnaire.title)
+            .replace("%2", str(path))
+        )
+        return True
+
     # The questionnaire on the tablet ------------------------------------------------------
-    def fill_on_screen(self) -> IntakeFormDialog | None:
-        """Open the questionnaire for the patient shown; what they send opens for review."""
+    def fill_on_screen(self) -> QDialog | None:
+        """Open a questionnaire for the patient shown (asking which one when there are
+        several); what they send opens for review. Returns the dialog opened."""
         subject = self._subject()
         if subject is None:
             return None
         patient_id = subject[0]
-        questionnaire = shipped_questionnaire(QUESTIONNAIRE)
+        return self._with_questionnaire(
+            self.tr("Which questionnaire should the patient fill in?"),
+            lambda questionnaire: self._open_form(questionnaire, patient_id),
+        )
+
+    def _open_form(self, questionnaire: Questionnaire, patient_id: uuid.UUID) -> IntakeFormDialog:
         form = IntakeFormDialog(
             questionnaire, self._known_answers(questionnaire, patient_id), parent=self.window
         )
@@ -239,7 +371,7 @@ class IntakeActions(QObject):
         patient_id, patient_name, _case = subject
         title = self.tr("Intake form not imported")
         try:
-            form = read_form_file(path)
+            form = read_form_file(path, self.db)
         except IntakeFormError as error:
             self._refuse(title, str(error))
             return None

@@ -46,9 +46,10 @@ from acujournal.domain.intake import (
     answer_issues,
     local_day,
     review_problems,
+    screen_answers,
     suggested_decision,
 )
-from acujournal.domain.questionnaire_file import find_questionnaire
+from acujournal.domain.screening import label_of
 from acujournal.domain.validation import ValidationError
 from acujournal.services.intake import (
     PreparedIntake,
@@ -61,6 +62,7 @@ from acujournal.services.intake import (
 )
 from acujournal.services.intake_pdf import prepare_pdf_intake, read_form_file
 from acujournal.services.practitioners import list_practitioners
+from acujournal.services.questionnaires import questionnaire_version
 from acujournal.services.unit_of_work import utc_now
 from acujournal.storage.db import Database
 from acujournal.storage.repository import NotFoundError
@@ -104,8 +106,8 @@ class IntakeReviewDialog(QDialog):
         self.questionnaire = (
             prepared.questionnaire
             if prepared
-            else find_questionnaire(
-                self.intake.questionnaire_key, self.intake.questionnaire_version
+            else questionnaire_version(
+                db, self.intake.questionnaire_key, self.intake.questionnaire_version
             )
         )
         self.setWindowTitle(self.tr("Review intake"))
@@ -135,6 +137,10 @@ class IntakeReviewDialog(QDialog):
         self.issues_label.setObjectName("intakeIssues")
         self.issues_label.setTextFormat(Qt.TextFormat.PlainText)
         self.issues_label.setWordWrap(True)
+        self.not_asked = QLabel()
+        self.not_asked.setObjectName("notAsked")
+        self.not_asked.setTextFormat(Qt.TextFormat.PlainText)
+        self.not_asked.setWordWrap(True)
         self.history = QLabel()
         self.history.setObjectName("reviewHistory")
         self.history.setTextFormat(Qt.TextFormat.PlainText)
@@ -168,6 +174,7 @@ class IntakeReviewDialog(QDialog):
         layout.addWidget(self.header)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.issues_label)
+        layout.addWidget(self.not_asked)
         layout.addWidget(self.history)
         layout.addWidget(self.decision_box)
         layout.addWidget(self.problems_label)
@@ -229,6 +236,24 @@ class IntakeReviewDialog(QDialog):
             unreadable=self.intake.unreadable,
         )
 
+    def _not_asked(self) -> tuple[str, ...]:
+        """The red flags and cautions the questionnaire does not ask about at all."""
+        if self.prepared is not None:
+            return self.intake.screening.not_asked
+        if self.questionnaire is None:
+            return ()
+        day = local_day(self.intake.submitted_at, self.intake.time_zone)
+        return screen_answers(self.questionnaire, self.intake.answers, day).not_asked
+
+    def _show_not_asked(self) -> None:
+        codes = self._not_asked()
+        self.not_asked.setText(
+            self.tr("Not asked by this questionnaire (ask in person if it matters): %1").replace(
+                "%1", ", ".join(label_of(code) for code in codes)
+            )
+        )
+        self.not_asked.setVisible(bool(codes))
+
     def _refresh(self) -> None:
         intake = self.intake
         issues = self._issues()
@@ -278,6 +303,7 @@ class IntakeReviewDialog(QDialog):
         ]
         self.history.setText("\n".join(lines))
         self.history.setVisible(bool(lines))
+        self._show_not_asked()
         self.letter_button.setEnabled(self.stored and intake.review is not None)
 
     def _reviewer_name(self, review: IntakeReview | None) -> str:
@@ -376,7 +402,7 @@ def review_pdf_form(
     Without ``patient_id`` a new patient is made from the form's contact details. Raises
     IntakeFormError, whose message is one sentence to show, when the file is not a usable form.
     """
-    form = read_form_file(path)
+    form = read_form_file(path, db)
     prepared = prepare_pdf_intake(db, form, patient_id=patient_id, time_zone=local_time_zone())
     return IntakeReviewDialog(db, prepared=prepared, practitioner_id=practitioner_id, parent=parent)
 

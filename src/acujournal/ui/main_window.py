@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
             self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         for action in (self.new_patient_action, self.find_action, self.settings_action):
             journal.addAction(action)
-        journal.addSeparator()
+        clinic_end = journal.addSeparator()
         journal.addAction(quit_action)
 
         patient = self.menuBar().addMenu(self.tr("&Patient"))
@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
             self.current_practitioner_id,
         )
         self.intakes.intake_saved.connect(self._session_changed)
+        journal.insertMenu(clinic_end, self.intakes.questionnaire_menu)
         self._update_patient_actions()
 
     def _update_patient_actions(self) -> None:

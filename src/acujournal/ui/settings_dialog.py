@@ -1,4 +1,5 @@
-"""Clinic settings: the clinic's name, address and logo, practitioner profiles, caution depths.
+"""Clinic settings: the clinic's name, address and logo, the intake questionnaire offered
+first, practitioner profiles, caution depths.
 
 Everything is saved together when the dialog is accepted, in one transaction; a mistake on any
 tab is shown with the field it concerns and nothing is stored until it is fixed.
@@ -46,11 +47,13 @@ from acujournal.domain.validation import (
     ValidationError,
 )
 from acujournal.services.practitioners import list_practitioners
+from acujournal.services.questionnaires import available_questionnaires
 from acujournal.services.settings import (
     MAX_IDLE_LOCK_MINUTES,
     ClinicDetails,
     get_caution_depths,
     get_clinic_details,
+    get_default_questionnaire,
     get_idle_lock_minutes,
     get_needle_size_names,
     save_settings,
@@ -217,6 +220,16 @@ class SettingsDialog(QDialog):
             )
         )
         form.addRow(self.tr("Needle si&zes:"), self.needle_sizes)
+        self.default_questionnaire = QComboBox()
+        self.default_questionnaire.setObjectName("defaultQuestionnaire")
+        self.default_questionnaire.setAccessibleName(self.tr("Default intake questionnaire"))
+        self.default_questionnaire.setToolTip(
+            self.tr(
+                "Chosen first when the intake questionnaire is filled in on this screen or "
+                "saved as a PDF form. Add the clinic's own in Journal > Intake questionnaires."
+            )
+        )
+        form.addRow(self.tr("Default &intake questionnaire:"), self.default_questionnaire)
         self.clinic_name.setAccessibleName(self.tr("Clinic name"))
         self.clinic_address.setAccessibleName(self.tr("Clinic address"))
         self.logo_path.setAccessibleName(self.tr("Logo file"))
@@ -277,6 +290,10 @@ class SettingsDialog(QDialog):
         self.idle_minutes.setValue(get_idle_lock_minutes(self.db))
         chosen = self.needle_sizes.findData(get_needle_size_names(self.db).value)
         self.needle_sizes.setCurrentIndex(max(chosen, 0))
+        for info in available_questionnaires(self.db):
+            self.default_questionnaire.addItem(f"{info.title} ({info.key})", info.key)
+        default = self.default_questionnaire.findData(get_default_questionnaire(self.db))
+        self.default_questionnaire.setCurrentIndex(max(default, 0))
         self._practitioners: dict[uuid.UUID, Practitioner] = {}
         self._changed: set[uuid.UUID] = set()
         for practitioner in list_practitioners(self.db):
@@ -389,6 +406,7 @@ class SettingsDialog(QDialog):
                 self.caution_depths(),
                 idle_lock_minutes=self.idle_minutes.value(),
                 needle_sizes=NeedleSizeNames(self.needle_sizes.currentData()),
+                default_questionnaire=self.default_questionnaire.currentData(),
             )
         except ValidationError as error:
             self.error.setText("\n".join(self._describe(p) for p in error.problems))
@@ -403,6 +421,7 @@ class SettingsDialog(QDialog):
             "clinic.name": self.tr("Clinic name"),
             "clinic.address": self.tr("Clinic address"),
             "clinic.logo": self.tr("Clinic logo"),
+            "intake.default_questionnaire": self.tr("Default intake questionnaire"),
             "name": self.tr("name"),
             "years_in_practice": self.tr("years in practice"),
             "default_gauge_mm": self.tr("default needle gauge"),
