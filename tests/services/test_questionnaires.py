@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from acujournal.domain.intake import IntakeSource
 from acujournal.domain.model import CaseSide
 from acujournal.domain.screening import Caution, RedFlag, ScreeningOutcome
 from acujournal.domain.validation import ValidationError
+from acujournal.services import questionnaires
 from acujournal.services.audit import Actor, set_actor
 from acujournal.services.audit_report import audit_lines
 from acujournal.services.intake import (
@@ -231,3 +233,25 @@ def test_the_pdf_form_of_a_clinic_questionnaire_is_read_back_with_the_journal(
     [stored] = intakes_of_patient(db, journal.patient.id)
     assert stored.source is IntakeSource.PDF
     assert stored.answers["how_bad"] == 6
+
+
+def test_two_rooms_adding_the_same_questionnaire_at_once_both_succeed(
+    db: Database, other_room: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("a SQLite journal has one writer at a time: its adds cannot overlap")
+    original = questionnaires.add_definition
+
+    def other_room_first(*args: Any) -> Any:
+        # The other room commits the same version between this room's look and its insert.
+        monkeypatch.setattr(questionnaires, "add_definition", original)
+        add_questionnaire_file(other_room, NECK_PAIN_FILE)
+        return original(*args)
+
+    monkeypatch.setattr(questionnaires, "add_definition", other_room_first)
+    added = add_questionnaire_file(db, NECK_PAIN_FILE)
+    assert not added.new
+    assert [(q.key, q.version) for q in available_questionnaires(db)] == [
+        ("sciatica", 1),
+        ("neck_pain", 1),
+    ]

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from acujournal.domain.questionnaire import Questionnaire, QuestionnaireError
@@ -201,6 +202,14 @@ def add_questionnaire(db: Database, data: object, source: str = "") -> AddedQues
 def store_questionnaire(db: Database, checked: CheckedQuestionnaire) -> AddedQuestionnaire:
     """Add a checked questionnaire; QuestionnaireNotAddedError when the journal holds its
     version with other content. The same content again changes nothing."""
+    try:
+        return _store(db, checked)
+    except IntegrityError:
+        # Another room added this version in the same instant: compare with theirs instead.
+        return _store(db, checked)
+
+
+def _store(db: Database, checked: CheckedQuestionnaire) -> AddedQuestionnaire:
     questionnaire = checked.questionnaire
     form = (questionnaire.key, questionnaire.version)
     with unit_of_work(db) as repo:
