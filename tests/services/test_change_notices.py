@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-
-import pytest
-from sqlalchemy.engine import URL
 
 from acujournal.services.change_notices import ChangeNotices
 from acujournal.services.patients import patient_overview, update_patient
 from acujournal.services.sessions import record_session
-from acujournal.storage.db import Database, open_database
+from acujournal.storage.db import Database
 from tests.builders import make_journal, make_session
-
-
-@pytest.fixture
-def other_room(db_url: URL) -> Iterator[Database]:
-    room = open_database(db_url)
-    yield room
-    room.dispose()
 
 
 def _heard(notices: ChangeNotices, wanted: int) -> set[object]:
     heard: set[object] = set()
     deadline = time.monotonic() + 5
     while len(heard) < wanted and time.monotonic() < deadline:
-        heard |= notices.poll()
-        time.sleep(0.02)
+        heard |= notices.poll(timeout=0.2)
     return heard
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy.engine import URL
 
 from acujournal.domain.model import SessionStatus
 from acujournal.services.audit import set_actor
@@ -13,16 +10,8 @@ from acujournal.services.conflicts import ConflictError
 from acujournal.services.patients import patient_overview, update_case, update_patient
 from acujournal.services.sessions import get_session, record_session, sign_session
 from acujournal.storage.audit import Actor
-from acujournal.storage.db import Database, open_database
+from acujournal.storage.db import Database
 from tests.builders import make_journal, make_session
-
-
-@pytest.fixture
-def other_room(db: Database, db_url: URL) -> Iterator[Database]:
-    """A second window on the same journal, as another treatment room has it."""
-    room = open_database(db_url)
-    yield room
-    room.dispose()
 
 
 def test_the_second_of_two_conflicting_draft_saves_is_told_what_changed(

@@ -43,13 +43,14 @@ class ChangeNotices:
     def listening(self) -> bool:
         return self._connection is not None
 
-    def poll(self) -> set[uuid.UUID]:
-        """The ids of the patients changed since the last poll (an empty set right away if none)."""
+    def poll(self, timeout: float = 0) -> set[uuid.UUID]:
+        """The ids of the patients changed since the last poll; when there are none, waits up
+        to ``timeout`` seconds for the first (by default not at all)."""
         if self._connection is None:
             return set()
         changed: set[uuid.UUID] = set()
         try:
-            notices = list(self._connection.notifies(timeout=0))
+            notices = list(self._connection.notifies(timeout=timeout))
         except self._errors:
             # The server or the connection went away: stop listening rather than fail.
             self.close()
