@@ -14,7 +14,7 @@ from acujournal.storage.repository import PatientSummary, SessionSummary
 from acujournal.ui.history_model import SessionHistoryModel
 from acujournal.ui.main_window import MainWindow
 from acujournal.ui.patient_list_model import PatientFilterModel, PatientListModel
-from tests.builders import make_journal, make_session
+from tests.builders import make_journal, make_session, mixed_needles
 
 
 def _summary(name: str, phone: str = "", born: date | None = None) -> PatientSummary:
@@ -213,3 +213,22 @@ def test_the_patient_columns_are_not_sized_by_reading_every_row(qtbot: QtBot, db
     qtbot.wait(10)
     assert [view.columnWidth(column) for column in range(1, 4)] == widths
     assert all(width > 0 for width in widths)
+
+
+def test_the_body_chart_shows_where_the_chosen_sessions_needles_went(
+    qtbot: QtBot, db: Database
+) -> None:
+    journal = make_journal(db)
+    session = make_session(journal)
+    session.needles = mixed_needles()
+    session.needles_in = session.needles_out = None
+    record_session(db, session)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.select_patient(journal.patient.id)
+    dots = {(d.point, d.region) for d in window.page.body_chart.needle_dots()}
+    # Jiaji at L4 on the left, the Ashi point in the left buttock, GB30 on the left.
+    assert ("EX-B2 L4", "low_back") in dots
+    assert ("ASHI", "left_buttock") in dots
+    assert ("GB30", "left_buttock") in dots
+    assert "EX-B2 L4" in window.page.needles_label.text()

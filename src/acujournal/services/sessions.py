@@ -23,7 +23,7 @@ from acujournal.services.conflicts import refuse_if_changed, reported_as_conflic
 from acujournal.services.unit_of_work import read_only, unit_of_work, utc_now
 from acujournal.storage.audit import Actor
 from acujournal.storage.db import Database
-from acujournal.storage.repository import JournalRepository, session_state
+from acujournal.storage.repository import JournalRepository, NeedleSite, session_state
 
 
 class SignedSessionError(PermissionError):
@@ -128,6 +128,12 @@ def get_session(db: Database, session_id: uuid.UUID) -> TreatmentSession:
     """A stored session with its needles, adverse events and addenda."""
     with read_only(db) as repo:
         return repo.get_session(session_id)
+
+
+def needle_sites(db: Database, session_id: uuid.UUID) -> list[NeedleSite]:
+    """Where a session's needles went (point with spinal level, side, region), in order."""
+    with read_only(db) as repo:
+        return repo.needle_sites(session_id)
 
 
 def repeat_last_session(

@@ -82,6 +82,15 @@ class NotFoundError(LookupError):
 
 
 @dataclass(frozen=True, slots=True)
+class NeedleSite:
+    """Where one needle went, as the body chart shows it: "EX-B2 L4", "bilateral", region."""
+
+    label: str
+    side: str
+    region: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class LastChange:
     """Who last changed a record and when, as the audit trail tells it."""
 
@@ -257,6 +266,18 @@ class JournalRepository:
         if row is None:
             return None
         return _as_read(mapping.session_from_row(row), row.version, session_state)
+
+    def needle_sites(self, session_id: uuid.UUID) -> list[NeedleSite]:
+        """Where a session's needles went, in its order, reading only those columns."""
+        rows = self.session.execute(
+            select(NeedleRow.point, NeedleRow.spinal_level, NeedleRow.side, NeedleRow.region)
+            .where(NeedleRow.session_id == session_id)
+            .order_by(NeedleRow.position)
+        )
+        return [
+            NeedleSite(f"{point} {level}" if level else point, side, region)
+            for point, level, side, region in rows
+        ]
 
     def last_change(self, entity: str, entity_id: uuid.UUID) -> LastChange | None:
         """Who changed a record last and when, from the audit trail (None if it has none)."""

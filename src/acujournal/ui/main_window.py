@@ -36,7 +36,7 @@ from acujournal.services.patients import (
     update_patient,
 )
 from acujournal.services.practitioners import add_practitioner, list_practitioners
-from acujournal.services.sessions import get_session
+from acujournal.services.sessions import needle_sites
 from acujournal.services.settings import (
     get_clinic_measures,
     get_idle_lock_minutes,
@@ -290,11 +290,7 @@ class MainWindow(QMainWindow):
         self._update_patient_actions()
 
     def _needles_of_session(self, session_id: uuid.UUID) -> list[tuple[str, str, str | None]]:
-        session = get_session(self.db, session_id)
-        return [
-            (f"{n.point} {n.spinal_level}" if n.spinal_level else n.point, n.side.value, n.region)
-            for n in session.needles
-        ]
+        return [(s.label, s.side, s.region) for s in needle_sites(self.db, session_id)]
 
     def _report_problem(self, error: Exception) -> None:
         QMessageBox.warning(self, self.tr("Not saved"), str(error))
