@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QDateTime, QTimeZone
+from PySide6.QtGui import QColor, QPainter, QPalette
 from pytestqt.qtbot import QtBot
 
 from acujournal.domain.model import OutcomeMeasurement, new_id
@@ -162,9 +163,20 @@ def test_three_hundred_sessions_fill_every_series(qtbot: QtBot) -> None:
     assert chart.back.before.count() == 300
     assert chart.leg.after.count() == 300
     assert not chart.back.before.pointsVisible()  # markers would be a smear at this density
+    assert not chart.renderHints() & QPainter.RenderHint.Antialiasing  # nor smoothing worth it
     chart.set_data(sessions[:5], [])
     assert chart.back.before.count() == 5
     assert chart.back.before.pointsVisible()
+    assert chart.renderHints() & QPainter.RenderHint.Antialiasing
+
+
+@pytest.mark.parametrize(("days", "shown"), [(60, "5 Jan"), (700, "Jan 26"), (3650, "2026")])
+def test_date_labels_shorten_as_the_course_lengthens(qtbot: QtBot, days: int, shown: str) -> None:
+    chart = PainChartView()
+    qtbot.addWidget(chart)
+    chart.set_data([_session(0, (6, 7), (3, 4)), _session(days, (4, 5), (2, 3))], [])
+    first = QDateTime.fromMSecsSinceEpoch(int(_ms(0)), QTimeZone.UTC)
+    assert first.toString(chart.axis_x.format()) == shown
 
 
 def test_empty_case_says_so(qtbot: QtBot) -> None:

@@ -111,6 +111,17 @@ class _PainSeries:
     follow_up: QScatterSeries
 
 
+def date_format(span_days: float) -> str:
+    """Date labels short enough for the chart's width: days, then months, then years."""
+    if span_days <= 240:
+        return "d MMM"
+    return "MMM yy" if span_days <= 3 * 365 else "yyyy"
+
+
+# Up to this many sessions in a case, the chart's lines are drawn antialiased.
+SMOOTH_UP_TO = 150
+
+
 class PainChartView(QChartView):
     """Back and leg pain of one case over time; call :meth:`set_data` to fill it."""
 
@@ -289,6 +300,9 @@ class PainChartView(QChartView):
     ) -> None:
         """Show the sessions of one case (any order) and its outcome measurements."""
         ordered = sorted(sessions, key=lambda s: s.started_at)
+        # Smoothing hundreds of crowded lines costs a long history a fifth of its opening
+        # time and is barely seen at that density; a short course keeps smooth lines.
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, len(ordered) <= SMOOTH_UP_TO)
         xs = [_ms(s.started_at) for s in ordered]
         last = ordered[-1].started_at if ordered else None
         follow_ups = sorted(
@@ -372,8 +386,7 @@ class PainChartView(QChartView):
             QDateTime.fromMSecsSinceEpoch(int(start - pad)),
             QDateTime.fromMSecsSinceEpoch(int(end + pad)),
         )
-        span_days = (end - start) / _DAY_MS
-        self.axis_x.setFormat("d MMM" if span_days <= 240 else "MMM yyyy")
+        self.axis_x.setFormat(date_format((end - start) / _DAY_MS))
 
     def _describe(self, sessions: int, follow_ups: int) -> str:
         parts = [self.tr("%n session(s)", "", sessions)]
