@@ -58,7 +58,8 @@ def test_a_plain_start_loads_neither_reports_nor_migrations_nor_commands(
 ) -> None:
     # What the first window does not need stays unloaded until it is used: ReportLab and Qt's
     # PDF and print modules (reports), Alembic (the journal is at the newest schema), the
-    # command-line commands, and the PostgreSQL driver (this journal is a SQLite file).
+    # command-line commands, the PostgreSQL driver (this journal is a SQLite file), and the
+    # session editor, intake dialogs and audit viewer (they load when first opened).
     journal = tmp_path / "journal.sqlite3"
     open_database(database_url(journal)).dispose()
     script = (
@@ -67,7 +68,8 @@ def test_a_plain_start_loads_neither_reports_nor_migrations_nor_commands(
         f"code = main(['--db', {str(journal)!r}, '--quit-after-load'])\n"
         "heavy = ('reportlab', 'alembic', 'PySide6.QtPdf', 'PySide6.QtPrintSupport',\n"
         "         'acujournal.cli.main', 'acujournal.cli.report', 'acujournal.cli.audit',\n"
-        "         'psycopg')\n"
+        "         'psycopg', 'acujournal.ui.session_editor', 'acujournal.ui.intake_form',\n"
+        "         'acujournal.ui.intake_review', 'acujournal.ui.audit_viewer')\n"
         "print(sorted(name for name in heavy if name in sys.modules))\n"
         "sys.exit(code)\n"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QAction
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import QComboBox, QMainWindow, QMenu, QMessageBox
 
 from acujournal.services.audit import Actor, AuditVerdict, set_actor, verify_audit_chain
 from acujournal.storage.db import Database
-from acujournal.ui.audit_viewer import AuditViewerDialog
+
+if TYPE_CHECKING:
+    from acujournal.ui.audit_viewer import AuditViewerDialog
 
 
 class _Signals(QObject):
@@ -64,6 +67,8 @@ class AuditActions(QObject):
             set_actor(self.db, None)
 
     def show_viewer(self) -> AuditViewerDialog:
+        from acujournal.ui.audit_viewer import AuditViewerDialog
+
         dialog = AuditViewerDialog(self.db, self.window)
         dialog.open()
         return dialog

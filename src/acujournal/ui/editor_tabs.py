@@ -1,9 +1,13 @@
-"""The right-hand side of the main window: the patient page plus one tab per open session."""
+"""The right-hand side of the main window: the patient page plus one tab per open session.
+
+The session editor's code loads with the first editor opened, not with the window.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -11,7 +15,16 @@ from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
 
 from acujournal.services import drafts
 from acujournal.storage.db import Database
-from acujournal.ui.session_editor import SessionEditor
+
+if TYPE_CHECKING:
+    from acujournal.ui.session_editor import SessionEditor
+
+
+def editor_class() -> type[SessionEditor]:
+    """The session editor's class, its code loaded on first use."""
+    from acujournal.ui.session_editor import SessionEditor
+
+    return SessionEditor
 
 
 class EditorTabs(QTabWidget):
@@ -38,9 +51,12 @@ class EditorTabs(QTabWidget):
         close.activated.connect(lambda: self.close_tab(self.currentIndex()))
 
     def editors(self) -> Iterator[SessionEditor]:
+        if self.count() <= 1:
+            return  # only the patient page: nothing to load the editor's code for
+        editor_type = editor_class()
         for index in range(1, self.count()):
             widget = self.widget(index)
-            if isinstance(widget, SessionEditor):
+            if isinstance(widget, editor_type):
                 yield widget
 
     def editor_of(self, session_id: uuid.UUID) -> SessionEditor | None:
@@ -67,7 +83,7 @@ class EditorTabs(QTabWidget):
         restored = 0
         for draft in drafts.load_editor_drafts(self.db):
             try:
-                editor = SessionEditor.restore_from_draft(self.db, draft, practitioner_id)
+                editor = editor_class().restore_from_draft(self.db, draft, practitioner_id)
             except drafts.DraftFormatError:
                 continue
             self.add_editor(editor)
@@ -79,7 +95,7 @@ class EditorTabs(QTabWidget):
     def close_tab(self, index: int) -> bool:
         """Close an editor tab unless its practitioner chose to keep editing."""
         widget = self.widget(index)
-        if index <= 0 or not isinstance(widget, SessionEditor):
+        if index <= 0 or not isinstance(widget, editor_class()):
             return False
         if not widget.maybe_close():
             return False

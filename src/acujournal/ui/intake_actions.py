@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -47,11 +48,14 @@ from acujournal.services.settings import get_default_questionnaire
 from acujournal.storage.db import Database
 from acujournal.storage.repository import NotFoundError
 from acujournal.ui.editor_tabs import EditorTabs
-from acujournal.ui.intake_form import IntakeFormDialog
-from acujournal.ui.intake_review import IntakeReviewDialog
+from acujournal.ui.local_zone import local_time_zone
 from acujournal.ui.patient_page import PatientPage
 from acujournal.ui.questionnaire_choice import QuestionnaireChoiceDialog
-from acujournal.ui.session_editor import local_time_zone
+
+if TYPE_CHECKING:
+    from acujournal.ui.intake_form import IntakeFormDialog
+    from acujournal.ui.intake_review import IntakeReviewDialog
+
 
 Subject = Callable[[], tuple[uuid.UUID, str, uuid.UUID | None] | None]
 """The patient shown in the window (id, name, selected case), or None."""
@@ -147,6 +151,8 @@ class IntakeActions(QObject):
         prepared: PreparedIntake | None = None,
         intake_id: uuid.UUID | None = None,
     ) -> IntakeReviewDialog:
+        from acujournal.ui.intake_review import IntakeReviewDialog
+
         dialog = IntakeReviewDialog(
             self.db,
             prepared=prepared,
@@ -273,6 +279,8 @@ class IntakeActions(QObject):
         )
 
     def _open_form(self, questionnaire: Questionnaire, patient_id: uuid.UUID) -> IntakeFormDialog:
+        from acujournal.ui.intake_form import IntakeFormDialog
+
         form = IntakeFormDialog(
             questionnaire, self._known_answers(questionnaire, patient_id), parent=self.window
         )

@@ -69,8 +69,8 @@ from acujournal.storage.repository import NotFoundError
 from acujournal.ui.combo import index_of_data
 from acujournal.ui.intake_answers_model import AnswersModel
 from acujournal.ui.intake_form import IntakeFormDialog
+from acujournal.ui.local_zone import local_time_zone
 from acujournal.ui.red_flag_banner import RedFlagBanner, decision_label
-from acujournal.ui.session_editor import local_time_zone
 
 LATER = "later"
 """The decision button meaning "store the intake, decide later" (new intakes only)."""

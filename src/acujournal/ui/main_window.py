@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -49,7 +50,7 @@ from acujournal.ui.about_dialog import HelpMenu
 from acujournal.ui.audit_actions import AuditActions
 from acujournal.ui.backup_scheduler import BackupScheduler
 from acujournal.ui.combo import index_of_data
-from acujournal.ui.editor_tabs import EditorTabs
+from acujournal.ui.editor_tabs import EditorTabs, editor_class
 from acujournal.ui.idle_lock import IdleLock
 from acujournal.ui.intake_actions import IntakeActions
 from acujournal.ui.journal_actions import JournalActions
@@ -64,8 +65,10 @@ from acujournal.ui.patient_list_model import (
 )
 from acujournal.ui.patient_page import PatientPage
 from acujournal.ui.report_actions import PatientRef, ReportActions
-from acujournal.ui.session_editor import SessionEditor
 from acujournal.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from acujournal.ui.session_editor import SessionEditor
 
 PRACTITIONER_SETTING = "session/practitioner"
 
@@ -431,7 +434,7 @@ class MainWindow(QMainWindow):
         practitioner_id = self.current_practitioner_id()
         if practitioner_id is None:
             return None
-        return self.tabs.add_editor(SessionEditor.new(self.db, practitioner_id, case_id))
+        return self.tabs.add_editor(editor_class().new(self.db, practitioner_id, case_id))
 
     def _new_session_for_selected_case(self) -> None:
         case_id = self.page.selected_case_id()
@@ -446,7 +449,7 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(existing)
             return existing
         practitioner = self.practitioner_combo.currentData()
-        editor = SessionEditor.open(
+        editor = editor_class().open(
             self.db, session_id, practitioner if isinstance(practitioner, uuid.UUID) else None
         )
         return self.tabs.add_editor(editor)

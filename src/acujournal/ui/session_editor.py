@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer, QTimeZone, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
@@ -30,21 +30,12 @@ from acujournal.services import drafts, sessions, settings
 from acujournal.services.intake import screening_status
 from acujournal.storage.db import Database
 from acujournal.ui.editor_labels import with_shortcut
+from acujournal.ui.local_zone import local_time_zone
 from acujournal.ui.session_editor_layout import EditorWidgets, add_action, attach
 from acujournal.ui.session_edits import EditorEdits
 from acujournal.ui.session_workflow import CloseChoice, SessionWorkflow
 
 __all__ = ["CloseChoice", "SessionEditor", "local_time_zone"]
-
-
-def local_time_zone() -> str:
-    """The computer's IANA time zone ("Europe/Oslo"), or UTC when it has none usable."""
-    name = bytes(QTimeZone.systemTimeZoneId().data()).decode()
-    try:
-        ZoneInfo(name)
-    except (ValueError, KeyError, OSError):
-        return "UTC"
-    return name
 
 
 class SessionEditor(EditorEdits, SessionWorkflow, QWidget):
