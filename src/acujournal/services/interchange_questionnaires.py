@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from acujournal.domain.questionnaire import Questionnaire, QuestionnaireError
-from acujournal.domain.questionnaire_file import parse_questionnaire
+from acujournal.domain.questionnaire import Questionnaire
 from acujournal.domain.validation import Problem
 from acujournal.services.questionnaires import (
     FormId,
-    definition_text,
+    QuestionnaireNotAddedError,
+    check_questionnaire,
+    definition_values,
     same_definition,
-    shipped_key_problem,
     stored_rows,
     version_clash,
 )
@@ -99,15 +99,11 @@ def read_questionnaires(parser: _DocumentParser, value: object) -> None:
 
 def _read_one(parser: _DocumentParser, item: object, path: str) -> CarriedQuestionnaire | None:
     try:
-        questionnaire = parse_questionnaire(item)
-    except QuestionnaireError as error:
+        checked = check_questionnaire(item)
+    except QuestionnaireNotAddedError as error:
         parser.problems.extend(_within(path, problem) for problem in error.problems)
         return None
-    problem = shipped_key_problem(questionnaire.key, f"{path}.key")
-    if problem is not None:
-        parser.problems.append(problem)
-        return None
-    return CarriedQuestionnaire(questionnaire, item, path)
+    return CarriedQuestionnaire(checked.questionnaire, item, path)
 
 
 def _within(path: str, problem: Problem) -> Problem:
@@ -147,13 +143,7 @@ def store_questionnaires(
     repo.bulk_insert(
         QuestionnaireRow,
         [
-            {
-                "key": item.questionnaire.key,
-                "version": item.questionnaire.version,
-                "definition": definition_text(item.data),
-                "added_at": now,
-                "added_by": added_by,
-            }
+            definition_values(item.questionnaire, item.data, now, added_by)
             for item in carried
             if item.form not in skip
         ],

@@ -117,14 +117,23 @@ def add_definition(
 ) -> QuestionnaireRow:
     """Store a checked questionnaire version in the open unit of work, by its actor."""
     row = QuestionnaireRow(
-        key=questionnaire.key,
-        version=questionnaire.version,
-        definition=definition_text(data),
-        added_at=utc_now(),
-        added_by=actor_label(repo.session),
+        **definition_values(questionnaire, data, utc_now(), actor_label(repo.session))
     )
     repo.session.add(row)
     return row
+
+
+def definition_values(
+    questionnaire: Questionnaire, data: object, added_at: datetime, added_by: str | None
+) -> dict[str, object]:
+    """The stored columns of a questionnaire version."""
+    return {
+        "key": questionnaire.key,
+        "version": questionnaire.version,
+        "definition": definition_text(data),
+        "added_at": added_at,
+        "added_by": added_by,
+    }
 
 
 def _info(questionnaire: Questionnaire, row: QuestionnaireRow | None = None) -> QuestionnaireInfo:

@@ -456,24 +456,26 @@ class MainWindow(QMainWindow):
 
     def _session_changed(self, _session_id: uuid.UUID) -> None:
         self.reload_patients()
-        if self.current_patient_id is not None:
-            case_id = self.page.selected_case_id()
-            self.show_patient(self.current_patient_id)
-            if case_id is not None:
-                self.page.select_case(case_id)
+        self._show_current_patient_again()
 
     def _changed_elsewhere(self, patient_ids: set[uuid.UUID]) -> None:
         """Another room changed these patients: show the list and the open page as they are."""
         current = self.current_patient_id
         self.reload_patients()
-        if current is not None and current in patient_ids:
-            case_id = self.page.selected_case_id()
-            try:
-                self.show_patient(current)
-            except NotFoundError:  # erased in another room
-                return
-            if case_id is not None:
-                self.page.select_case(case_id)
+        if current in patient_ids:
+            self._show_current_patient_again()
+
+    def _show_current_patient_again(self) -> None:
+        """Read the patient shown afresh, keeping the case chosen."""
+        if self.current_patient_id is None:
+            return
+        case_id = self.page.selected_case_id()
+        try:
+            self.show_patient(self.current_patient_id)
+        except NotFoundError:  # erased in another room
+            return
+        if case_id is not None:
+            self.page.select_case(case_id)
 
     # Idle lock ----------------------------------------------------------------------------
     def _build_idle_lock(self) -> None:
