@@ -160,3 +160,11 @@ def journal_args(db_url: URL, journal_backend: str) -> list[str]:
     if journal_backend == SQLITE:
         return ["--db", str(db_url.database)]
     return ["--database-url", db_url.render_as_string(hide_password=False)]
+
+
+@pytest.fixture
+def other_room(db: Database, db_url: URL) -> Iterator[Database]:
+    """The same journal opened a second time, as another treatment room has it."""
+    room = open_database(db_url)
+    yield room
+    room.dispose()

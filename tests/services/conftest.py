@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import URL
 
 from acujournal.storage.db import Database, database_url, open_database
 
@@ -17,11 +16,3 @@ def other_db(tmp_path: Path) -> Iterator[Database]:
     database = open_database(database_url(tmp_path / "other.sqlite3"))
     yield database
     database.dispose()
-
-
-@pytest.fixture
-def other_room(db: Database, db_url: URL) -> Iterator[Database]:
-    """The same journal opened a second time, as another treatment room has it."""
-    room = open_database(db_url)
-    yield room
-    room.dispose()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy.engine import URL
 
 from acujournal.services.conflicts import ConflictError
 from acujournal.services.sessions import get_session, record_session
-from acujournal.storage.db import Database, open_database
+from acujournal.storage.db import Database
 from acujournal.ui.session_editor import CloseChoice, SessionEditor
 from acujournal.ui.session_workflow import ConflictChoice, conflict_details
 from tests.builders import make_journal, make_session
@@ -19,13 +16,6 @@ from tests.builders import make_journal, make_session
 @pytest.fixture(autouse=True)
 def _keep_drafts_when_tests_end(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(SessionEditor, "ask_close_choice", lambda self: CloseChoice.KEEP)
-
-
-@pytest.fixture
-def other_room(db: Database, db_url: URL) -> Iterator[Database]:
-    room = open_database(db_url)
-    yield room
-    room.dispose()
 
 
 def test_a_conflicting_save_keeps_the_practitioners_text_until_they_choose_to_overwrite(
